@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state: every netns is an independent ilb node.
+ */
+#include <linux/percpu.h>
+
+#include "ilb.h"
+
+unsigned int ilb_net_id __read_mostly;
+
+const char *const ilb_stats_names[__ILB_STAT_MAX] = {
+	[ILB_STAT_INSPECTED] = "inspected",
+	[ILB_STAT_MALFORMED] = "malformed",
+};
+
+void ilb_stats_sum(struct ilb_net *in, u64 out[__ILB_STAT_MAX])
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * __ILB_STAT_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct ilb_pcpu_stats *st = per_cpu_ptr(in->stats, cpu);
+		u64 v[__ILB_STAT_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			for (i = 0; i < __ILB_STAT_MAX; i++)
+				v[i] = u64_stats_read(&st->cnt[i]);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		for (i = 0; i < __ILB_STAT_MAX; i++)
+			out[i] += v[i];
+	}
+}
+
+static int __net_init ilb_net_init(struct net *net)
+{
+	struct ilb_net *in = ilb_pernet(net);
+	int err;
+
+	in->net = net;
+	in->stats = netdev_alloc_pcpu_stats(struct ilb_pcpu_stats);
+	if (!in->stats)
+		return -ENOMEM;
+	err = ilb_proc_init(in);
+	if (err)
+		goto err_stats;
+	err = ilb_hook_register(in);
+	if (err)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	ilb_proc_exit(in);
+err_stats:
+	free_percpu(in->stats);
+	return err;
+}
+
+static void __net_exit ilb_net_exit(struct net *net)
+{
+	struct ilb_net *in = ilb_pernet(net);
+
+	ilb_hook_unregister(in);
+	ilb_proc_exit(in);
+	free_percpu(in->stats);
+}
+
+struct pernet_operations ilb_net_ops = {
+	.init = ilb_net_init,
+	.exit = ilb_net_exit,
+	.id = &ilb_net_id,
+	.size = sizeof(struct ilb_net),
+};

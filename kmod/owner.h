@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Connection ownership: which ILB is primary and which is backup owner of a
+ * connection. Pure C, shared by the module and userspace; allocates nothing.
+ */
+#ifndef _ILB_OWNER_H
+#define _ILB_OWNER_H
+
+#include <linux/types.h>
+#include "uapi/linux/ilb.h"
+
+#define ILB_OWNER_MAX_MEMBERS	1024
+#define ILB_OWNER_ERR_INVAL	(-22)	/* == -EINVAL */
+
+/* A cluster member as the ownership core sees it. */
+struct ilb_member {
+	__u32 id;		/* unique, non-zero, host byte order */
+	__u32 weight;		/* 0..ILB_MEMBER_WEIGHT_MAX, 0 = never owns */
+	/* derived by ilb_owner_prepare() */
+	__u32 sip_id;		/* ID bytes (network order) as a LE word */
+	__u8 crc_id;		/* CRC-8 of the ID bytes from state 0 */
+};
+
+/* The connection quadruple; addresses and ports in network byte order. */
+struct ilb_tuple {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+};
+
+/* A view of the cluster: everything every member needs to agree on. */
+struct ilb_owner_set {
+	struct ilb_member *members;
+	__u32 n;
+	__u32 mode;		/* enum ilb_score_mode */
+	__u64 key[2];		/* hrw32 cluster-wide key */
+	/* derived by ilb_owner_prepare() */
+	__u32 uniform;		/* all positive weights are equal */
+};
+
+struct ilb_owners {
+	int primary;		/* index into members, -1 if none */
+	int backup;		/* index into members, -1 if none */
+};
+
+int ilb_owner_prepare(struct ilb_owner_set *set);
+int ilb_owner_lookup(const struct ilb_owner_set *set,
+		     const struct ilb_tuple *t, struct ilb_owners *o);
+
+/* Building blocks, exposed for tests and the simulator. */
+void ilb_tuple_quad(const struct ilb_tuple *t, __u8 q[12]);
+__u8 ilb_score_crc8(const struct ilb_tuple *t, __u32 id);
+__u32 ilb_score_hrw32(const __u64 key[2], const struct ilb_tuple *t, __u32 id);
+__u64 ilb_neglog2_q32(__u32 h);
+
+#endif /* _ILB_OWNER_H */
