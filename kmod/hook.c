@@ -4,10 +4,29 @@
  * service lookup and forwarding plug in here.
  */
 #include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
 
 #include "ilb.h"
+
+/* Is the transport header of a TCP or UDP packet all there? */
+static bool ilb_l4_ok(struct sk_buff *skb, u8 proto, unsigned int off)
+{
+	const struct tcphdr *th;
+
+	switch (proto) {
+	case IPPROTO_TCP:
+		if (!pskb_may_pull(skb, off + sizeof(*th)))
+			return false;
+		th = (const struct tcphdr *)(skb->data + off);
+		return th->doff >= 5 && pskb_may_pull(skb, off + th->doff * 4);
+	case IPPROTO_UDP:
+		return pskb_may_pull(skb, off + sizeof(struct udphdr));
+	}
+	return true;
+}
 
 static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
@@ -22,6 +41,10 @@ static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
 	    !pskb_may_pull(skb, iph->ihl * 4))
 		goto bad;
 	ilb_stat_inc(in, ILB_STAT_INSPECTED);
+	if (ip_is_fragment(iph) && (iph->frag_off & htons(IP_OFFSET)))
+		return NF_ACCEPT;
+	if (!ilb_l4_ok(skb, iph->protocol, iph->ihl * 4))
+		goto bad;
 	return NF_ACCEPT;
 bad:
 	/* Not ours to judge yet: the stack drops what it cannot parse. */

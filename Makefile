@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# ilb - clustered layer-4 load balancer.
+#
+#   make            build kmod/ilb.ko (W=1) and the userspace tools
+#   make check      install deps, build, run style, unit and VM tests
+#   make demo       boot the VM and show ilb working
+#   make sim        print the ownership simulator's table
+#   make checkpatch run the kernel's checkpatch.pl on kmod/ and include/
+
+SHELL := /bin/bash
+KDIR ?= $(shell scripts/kdir.sh)
+BUILD := build
+CC ?= gcc
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ikmod $(CFLAGS)
+CORE_SRC := kmod/hash.c kmod/owner.c
+CORE_HDR := kmod/hash.h kmod/owner.h include/uapi/linux/ilb.h
+KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+TOOLS := $(BUILD)/ilbsim
+
+.PHONY: all module tools unit check demo sim checkpatch deps clean
+
+all: module tools unit
+
+module: $(BUILD)/module-build.log
+
+$(BUILD)/module-build.log: $(KMOD_SRC) include/uapi/linux/ilb.h
+	@mkdir -p $(BUILD)
+	@test -n "$(KDIR)" || { echo "no kernel build tree: run scripts/deps.sh"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules 2>&1 | tee $@.tmp; \
+		rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] && mv $@.tmp $@ || { rm -f $@.tmp; exit $$rc; }
+
+tools: $(TOOLS)
+
+$(BUILD)/ilbsim: tools/ilbsim/ilbsim.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(BUILD)
+	$(CC) $(USER_CFLAGS) -o $@ tools/ilbsim/ilbsim.c $(CORE_SRC) -lm
+
+unit: $(UNIT_TESTS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(USER_CFLAGS) -o $@ $< $(CORE_SRC) -lcmocka -lm
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/check
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+sim: $(BUILD)/ilbsim
+	$(BUILD)/ilbsim
+
+checkpatch: deps
+	@for f in kmod/*.c kmod/*.h include/uapi/linux/*.h; do \
+		case $$f in *.mod.c) continue ;; esac; \
+		perl $(BUILD)/checkpatch/scripts/checkpatch.pl --no-tree -f -q $$f; \
+	done
+
+clean:
+	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
