@@ -6,6 +6,7 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <net/ip.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
 
