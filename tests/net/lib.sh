@@ -1,0 +1,214 @@
+#!/bin/bash
+# Shared helpers of ilb's kselftest-style tests (run inside the test VM).
+# Source it, then: tap_plan N; ...; tap_ok/tap_fail/tap_check; tap_done.
+# Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+ILB_REPO=${ILB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ILB_PREFIX=${ILB_PREFIX:-ilbt$$-}
+
+# Addresses (RFC 2544 benchmarking range and TEST-NET-2; never routed).
+ILB_VIP=198.51.100.1
+NET_CLIENT=198.18.1	# clients .101.., router .1
+NET_FRONT=198.18.2	# router .1, ILBs .11..
+NET_BACK=198.18.3	# ILBs .1.., servers .101..
+NET_SYNC=198.18.4	# ILBs .1.. (cluster links)
+
+_tap_n=0
+_tap_failed=0
+
+tap_plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+tap_ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $*"
+}
+
+tap_fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+}
+
+tap_skip() {	# tap_skip desc reason
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
+}
+
+tap_diag() {
+	echo "# $*"
+}
+
+# tap_check "description" command...: ok if the command succeeds.
+tap_check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc"
+		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	fi
+}
+
+tap_done() {
+	[ "$_tap_failed" = 0 ] && exit $KSFT_PASS
+	exit $KSFT_FAIL
+}
+
+# Skip the whole test (TAP plan 0 with a reason) unless the commands exist.
+require_cmd() {
+	local c
+	for c in "$@"; do
+		if ! command -v "$c" >/dev/null 2>&1; then
+			echo "TAP version 13"
+			echo "1..0 # SKIP $c not installed"
+			exit $KSFT_SKIP
+		fi
+	done
+}
+
+require_ilb() {
+	if [ ! -d /sys/module/ilb ]; then
+		echo "TAP version 13"
+		echo "1..0 # SKIP ilb.ko is not loaded"
+		exit $KSFT_SKIP
+	fi
+}
+
+# --- namespaces --------------------------------------------------------------
+
+_ns_list=()
+
+ns_name() { echo "$ILB_PREFIX$1"; }
+
+ns_add() {	# ns_add NAME: a new netns with lo up
+	local n
+	n=$(ns_name "$1")
+	ip netns add "$n" || return 1
+	ip -n "$n" link set lo up
+	_ns_list+=("$n")
+}
+
+ns() {	# ns NAME command...: run a command in a test netns
+	local n
+	n=$(ns_name "$1")
+	shift
+	ip netns exec "$n" "$@"
+}
+
+ns_del() {
+	local n pids
+	n=$(ns_name "$1")
+	pids=$(ip netns pids "$n" 2>/dev/null)
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	ip netns del "$n" 2>/dev/null
+}
+
+cleanup_ns() {
+	local n pids
+	for n in "${_ns_list[@]}"; do
+		pids=$(ip netns pids "$n" 2>/dev/null)
+		# shellcheck disable=SC2086
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del "$n" 2>/dev/null
+	done
+	_ns_list=()
+}
+trap cleanup_ns EXIT
+
+# veth NS1 IF1 ADDR1/LEN NS2 IF2 ADDR2/LEN (an address may be "-")
+veth() {
+	local n1 n2
+	n1=$(ns_name "$1")
+	n2=$(ns_name "$4")
+	ip link add "$2" netns "$n1" type veth peer name "$5" netns "$n2" || return 1
+	[ "$3" = - ] || ip -n "$n1" addr add "$3" dev "$2"
+	[ "$6" = - ] || ip -n "$n2" addr add "$6" dev "$5"
+	ip -n "$n1" link set "$2" up
+	ip -n "$n2" link set "$5" up
+}
+
+# A bridge lives in the "sw" netns; hosts attach to it with a veth.
+bridge_add() {	# bridge_add NAME
+	local sw
+	sw=$(ns_name sw)
+	[ -e "/run/netns/$sw" ] || ns_add sw
+	ip -n "$sw" link add "$1" type bridge || return 1
+	ip -n "$sw" link set "$1" type bridge forward_delay 0 stp_state 0
+	ip -n "$sw" link set "$1" up
+}
+
+bridge_attach() {	# bridge_attach BRIDGE NS IFNAME ADDR/LEN
+	local sw=sw peer
+	peer="$1-$2"
+	peer=${peer:0:15}
+	veth "$2" "$3" "$4" $sw "$peer" - || return 1
+	ip -n "$(ns_name $sw)" link set "$peer" master "$1"
+}
+
+# topo_build NCLIENTS NILBS NSERVERS
+#   c1..cN --[cl]-- rt --[front]-- ilb1..ilbN --[back]-- srv1..srvN
+#                                  ilb1..ilbN --[sync]
+# The router sends the VIP and the server network to ilb1 (tests that
+# want ECMP replace the route); servers route back through ilb1.
+topo_build() {
+	local nc=$1 nl=$2 ns=$3 i
+	CLIENTS=() ILBS=() SERVERS=()
+	ns_add rt || return 1
+	ns rt sysctl -qw net.ipv4.ip_forward=1
+	bridge_add cl
+	bridge_add front
+	bridge_add back
+	bridge_add sync
+	bridge_attach cl rt eth0 "$NET_CLIENT.1/24"
+	bridge_attach front rt eth1 "$NET_FRONT.1/24"
+	for i in $(seq 1 "$nc"); do
+		ns_add "c$i"
+		bridge_attach cl "c$i" eth0 "$NET_CLIENT.$((100 + i))/24"
+		ns "c$i" ip route add default via "$NET_CLIENT.1"
+		CLIENTS+=("c$i")
+	done
+	for i in $(seq 1 "$nl"); do
+		ns_add "ilb$i"
+		ns "ilb$i" sysctl -qw net.ipv4.ip_forward=1
+		bridge_attach front "ilb$i" eth0 "$NET_FRONT.$((10 + i))/24"
+		bridge_attach back "ilb$i" eth1 "$NET_BACK.$i/24"
+		bridge_attach sync "ilb$i" eth2 "$NET_SYNC.$i/24"
+		ns "ilb$i" ip route add default via "$NET_FRONT.1"
+		ILBS+=("ilb$i")
+	done
+	for i in $(seq 1 "$ns"); do
+		ns_add "srv$i"
+		bridge_attach back "srv$i" eth0 "$NET_BACK.$((100 + i))/24"
+		ns "srv$i" ip route add default via "$NET_BACK.1"
+		SERVERS+=("srv$i")
+	done
+	ns rt ip route add "$ILB_VIP/32" via "$NET_FRONT.11"
+	ns rt ip route add "$NET_BACK.0/24" via "$NET_FRONT.11"
+}
+
+server_addr() { echo "$NET_BACK.$((100 + $1))"; }	# server_addr N
+client_addr() { echo "$NET_CLIENT.$((100 + $1))"; }	# client_addr N
+
+# ilb_stat NS NAME: a counter from that node's /proc/net/ilb/stats
+ilb_stat() {
+	ns "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/ilb/stats
+}
+
+# wait_for SECONDS command...: poll until the command succeeds
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.2
+	done
+}
