@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks of one node. For now they validate and count; the
- * service lookup and forwarding plug in here.
+ * The data path. PRE_ROUTING sees clients' packets to virtual services,
+ * replies of real servers and ICMP errors; LOCAL_OUT sees replies of
+ * servers on this node (fwd local) and ICMP errors this node sends.
+ * Both run just before conntrack, which is told to leave our packets alone.
  */
+#include <linux/icmp.h>
 #include <linux/ip.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ip.h>
-#include <linux/netfilter_ipv4.h>
-#include <linux/skbuff.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/route.h>
 
 #include "ilb.h"
 
@@ -29,28 +34,173 @@ static bool ilb_l4_ok(struct sk_buff *skb, u8 proto, unsigned int off)
 	return true;
 }
 
-static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
-				const struct nf_hook_state *state)
+static void ilb_notrack(struct sk_buff *skb)
 {
-	struct ilb_net *in = priv;
-	const struct iphdr *iph;
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	if (!skb_nfct(skb))
+		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+#endif
+}
 
+/* A packet to a service that no entry knows: schedule it. */
+static struct ilb_conn *ilb_new_conn(struct ilb_net *in,
+				     struct ilb_conn_table *t,
+				     struct ilb_service *svc, struct sk_buff *skb,
+				     const struct iphdr *iph, const __be16 *ports)
+{
+	struct ilb_server *srv;
+	struct ilb_conn *cp;
+	int err;
+
+	if (svc->proto == IPPROTO_TCP) {
+		const struct tcphdr *th = tcp_hdr(skb);
+
+		if (!th->syn || th->ack || th->rst) {
+			ilb_stat_inc(in, ILB_STAT_NO_CONN);
+			return NULL;
+		}
+	}
+	srv = ilb_schedule(svc, iph->saddr, ports[0]);
+	if (!srv) {
+		ilb_stat_inc(in, ILB_STAT_NO_SERVER);
+		return NULL;
+	}
+	cp = ilb_conn_create(in, t, svc, srv, iph->saddr, ports[0], &err);
+	if (!cp)
+		ilb_stat_inc(in, err == -ENOSPC ? ILB_STAT_TABLE_FULL :
+				 ILB_STAT_XMIT_ERR);
+	return cp;
+}
+
+static unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
+			       bool local_out)
+{
+	struct ilb_conn_table *t = rcu_dereference(in->conns);
+	struct ilb_service *svc = NULL;
+	const struct iphdr *iph;
+	struct ilb_conn *cp;
+	bool vip = false, created = false;
+	unsigned int thoff, len;
+	const __be16 *ports;
+	int dir;
+
+	/* IPv4 input already checked the IP header; be sure anyway. */
 	if (!pskb_may_pull(skb, sizeof(*iph)))
-		goto bad;
+		return NF_ACCEPT;
 	iph = ip_hdr(skb);
 	if (iph->ihl < 5 || iph->version != 4 ||
 	    !pskb_may_pull(skb, iph->ihl * 4))
-		goto bad;
-	ilb_stat_inc(in, ILB_STAT_INSPECTED);
-	if (ip_is_fragment(iph) && (iph->frag_off & htons(IP_OFFSET)))
 		return NF_ACCEPT;
-	if (!ilb_l4_ok(skb, iph->protocol, iph->ihl * 4))
-		goto bad;
+	ilb_stat_inc(in, ILB_STAT_INSPECTED);
+	if (!t)
+		return NF_ACCEPT;	/* no service was ever configured */
+	iph = ip_hdr(skb);
+	if (iph->frag_off & htons(IP_OFFSET))
+		return NF_ACCEPT;	/* only first fragments carry ports */
+	if (iph->protocol == IPPROTO_ICMP)
+		return ilb_icmp_handle(in, skb, local_out);
+	if (iph->protocol != IPPROTO_TCP && iph->protocol != IPPROTO_UDP)
+		return NF_ACCEPT;
+	thoff = iph->ihl * 4;
+	if (!ilb_l4_ok(skb, iph->protocol, thoff)) {
+		/* Ours to drop only when it is addressed to a VIP. */
+		iph = ip_hdr(skb);
+		ilb_service_find(in, iph->protocol, iph->daddr, 0, &vip);
+		if (vip)
+			goto bad;
+		return NF_ACCEPT;
+	}
+	skb_set_transport_header(skb, thoff);
+	iph = ip_hdr(skb);
+	ports = (const __be16 *)(skb->data + thoff);
+	len = skb->len;
+
+again:
+	cp = ilb_conn_lookup(t, iph->protocol, iph->saddr, ports[0],
+			     iph->daddr, ports[1], &dir);
+	if (!cp) {
+		if (local_out)
+			return NF_ACCEPT;
+		svc = ilb_service_find(in, iph->protocol, iph->daddr, ports[1],
+				       &vip);
+		if (!svc) {
+			if (vip)
+				ilb_stat_inc(in, ILB_STAT_NO_SERVICE);
+			return NF_ACCEPT;
+		}
+		cp = ilb_new_conn(in, t, svc, skb, iph, ports);
+		if (!cp)
+			return NF_DROP;
+		created = true;
+		dir = 0;
+	} else if (local_out && !dir) {
+		return NF_ACCEPT;
+	}
+
+	if (cp->proto == IPPROTO_TCP) {
+		const struct tcphdr *th = tcp_hdr(skb);
+
+		/* A new SYN on a closing entry: the client reuses its port. */
+		if (!dir && !created && th->syn && !th->ack &&
+		    (cp->state == ILB_CS_FIN || cp->state == ILB_CS_CLOSE)) {
+			ilb_conn_expire(in, t, cp);
+			goto again;
+		}
+		ilb_conn_track_tcp(in, cp, dir, th->syn, th->ack, th->fin,
+				   th->rst);
+	} else {
+		ilb_conn_track_tcp(in, cp, dir, false, false, false, false);
+	}
+
+	ilb_tcnt_add(cp->srv->svc->cnt, !dir, len, created);
+	ilb_tcnt_add(cp->srv->cnt, !dir, len, created);
+	ilb_notrack(skb);
+
+	if (dir) {
+		/* A reply: route it as the server sent it, then restore the
+		 * VIP (a local VIP as source would look martian to routing).
+		 */
+		if (!local_out && !skb_dst(skb) &&
+		    ip_route_input_noref(skb, iph->daddr, iph->saddr,
+					 iph->tos, skb->dev))
+			goto xmit_err;
+		if (ilb_nat_rewrite(skb, thoff, cp->proto, false, cp->vaddr,
+				    cp->vport))
+			goto xmit_err;
+		return NF_ACCEPT;
+	}
+	if (cp->fwd == ILB_FWD_DR)
+		return ilb_xmit_dr(in, skb, cp);
+	if (cp->raddr != iph->daddr || cp->rport != ports[1])
+		if (ilb_nat_rewrite(skb, thoff, cp->proto, true, cp->raddr,
+				    cp->rport))
+			goto xmit_err;
 	return NF_ACCEPT;
+
+xmit_err:
+	ilb_stat_inc(in, ILB_STAT_XMIT_ERR);
+	return NF_DROP;
 bad:
-	/* Not ours to judge yet: the stack drops what it cannot parse. */
 	ilb_stat_inc(in, ILB_STAT_MALFORMED);
-	return NF_ACCEPT;
+	return NF_DROP;
+}
+
+static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	return ilb_handle(priv, skb, false);
+}
+
+static unsigned int ilb_hook_out(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	/* Local output may run preemptible; the counters are per CPU. */
+	local_bh_disable();
+	verdict = ilb_handle(priv, skb, true);
+	local_bh_enable();
+	return verdict;
 }
 
 static const struct nf_hook_ops ilb_hook_ops_tmpl[ILB_NUM_HOOKS] = {
@@ -58,6 +208,11 @@ static const struct nf_hook_ops ilb_hook_ops_tmpl[ILB_NUM_HOOKS] = {
 		.hook = ilb_hook_in,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
+	},
+	{
+		.hook = ilb_hook_out,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
 	},
 };
 
@@ -81,7 +236,6 @@ void ilb_hook_unregister(struct ilb_net *in)
 {
 	if (!in->hooks_registered)
 		return;
-	nf_unregister_net_hooks(in->net, in->hook_ops,
-				ILB_NUM_HOOKS);
+	nf_unregister_net_hooks(in->net, in->hook_ops, ILB_NUM_HOOKS);
 	in->hooks_registered = false;
 }

@@ -1,18 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ilb: shared definitions of the module.
+ */
 #ifndef _ILB_ILB_H
 #define _ILB_ILB_H
 
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <linux/rculist.h>
+#include <linux/refcount.h>
+#include <linux/siphash.h>
+#include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#define ILB_VERSION	"0.1"
+#include "uapi/linux/ilb.h"
 
-/* Per-CPU node counters; see ilb_stats_names[] for their meaning. */
+#define ILB_VERSION	"0.2"
+
+/* Per-CPU node counters; ilb_stats_names[] gives their names. */
 enum ilb_stat {
-	ILB_STAT_INSPECTED,	/* IPv4 packets examined by the hooks */
-	ILB_STAT_MALFORMED,	/* headers that failed validation */
+	ILB_STAT_INSPECTED,
+	ILB_STAT_MALFORMED,
+	ILB_STAT_NO_SERVICE,
+	ILB_STAT_NO_SERVER,
+	ILB_STAT_TABLE_FULL,
+	ILB_STAT_XMIT_ERR,
+	ILB_STAT_NO_CONN,
 	__ILB_STAT_MAX,
 };
 
@@ -21,7 +37,108 @@ struct ilb_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
-#define ILB_NUM_HOOKS	1
+/* Per-CPU traffic counters of a service or a server. */
+enum ilb_tcnt {
+	ILB_TC_CONNS,
+	ILB_TC_PKTS_IN,
+	ILB_TC_PKTS_OUT,
+	ILB_TC_BYTES_IN,
+	ILB_TC_BYTES_OUT,
+	__ILB_TC_MAX,
+};
+
+struct ilb_pcpu_tcnt {
+	u64_stats_t cnt[__ILB_TC_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct ilb_service;
+
+/* A real server of one service. Freed after an RCU grace period once the
+ * service has dropped it and no connection refers to it.
+ */
+struct ilb_server {
+	struct list_head list;		/* svc->servers (RCU) */
+	struct ilb_service *svc;
+	__be32 addr;
+	__be16 port;
+	u8 fwd;				/* enum ilb_fwd */
+	u8 state;			/* enum ilb_server_state */
+	u32 weight;
+	atomic_t active;		/* established connections */
+	atomic_t inactive;		/* other connections */
+	refcount_t refcnt;		/* the service's list + connections */
+	struct ilb_pcpu_tcnt __percpu *cnt;
+	struct rcu_head rcu;
+};
+
+/* The servers a scheduler may pick from, rebuilt on every change. */
+struct ilb_dest_set {
+	struct rcu_head rcu;
+	const struct ilb_sched_ops *ops;
+	unsigned int n;
+	void *sched_data;		/* the scheduler's table (kvmalloc) */
+	struct ilb_server *srv[];
+};
+
+struct ilb_sched_ops {
+	const char *name;
+	/* Build ds->sched_data (kvmalloc) for @ds, under the config lock. */
+	int (*build)(struct ilb_service *svc, struct ilb_dest_set *ds);
+	/* Pick a server; RCU read side. */
+	struct ilb_server *(*pick)(struct ilb_service *svc,
+				   struct ilb_dest_set *ds,
+				   __be32 saddr, __be16 sport);
+};
+
+struct ilb_service {
+	struct hlist_node hnode;	/* in->svc_table (RCU) */
+	struct ilb_net *in;
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+	u8 sched;			/* enum ilb_sched */
+	u8 fwd;				/* default for its servers */
+	u32 nservers;
+	struct list_head servers;	/* under in->cfg_lock, RCU readers */
+	struct ilb_dest_set __rcu *dests;
+	atomic_t rr_pos;		/* rr and wrr position */
+	refcount_t refcnt;
+	struct ilb_pcpu_tcnt __percpu *cnt;
+	struct rcu_head rcu;
+};
+
+/* A connection. Hashed by its original tuple (client to VIP) and, when
+ * replies come back through us (NAT, local), by the reply tuple too.
+ */
+struct ilb_conn {
+	struct hlist_node node[2];	/* [0] original, [1] reply */
+	struct ilb_server *srv;		/* holds a reference */
+	unsigned long expires;		/* jiffies */
+	struct rcu_head rcu;
+	__be32 caddr, vaddr, raddr;
+	__be16 cport, vport, rport;
+	u8 proto;
+	u8 state;			/* enum ilb_conn_state */
+	u8 fwd;
+	u8 flags;
+};
+
+#define ILB_CONN_F_REPLY	0x01	/* hashed by the reply tuple */
+
+#define ILB_CS_GONE		0xff	/* internal: unhashed, freed after RCU */
+
+struct ilb_conn_table {
+	unsigned int bits;
+	struct hlist_head *orig;
+	struct hlist_head *reply;
+	spinlock_t *locks;
+	unsigned int nlocks;
+	hsiphash_key_t key;
+};
+
+#define ILB_NUM_HOOKS	2
+#define ILB_SVC_HASH_BITS	8
 
 /* All state of one ilb node: one per network namespace. */
 struct ilb_net {
@@ -30,12 +147,29 @@ struct ilb_net {
 	struct ilb_pcpu_stats __percpu *stats;
 	struct nf_hook_ops hook_ops[ILB_NUM_HOOKS];
 	bool hooks_registered;
+
+	struct mutex cfg_lock;		/* configuration changes */
+	struct hlist_head svc_table[1 << ILB_SVC_HASH_BITS];
+	unsigned int nservices;
+
+	struct ilb_conn_table __rcu *conns;
+	atomic_t nconns;
+	struct delayed_work gc_work;
+	unsigned int gc_next;		/* next bucket the collector visits */
+	bool gc_stop;
+
+	u32 timeout[__ILB_TIMEOUT_A_MAX];	/* seconds, by attribute */
 };
 
 extern unsigned int ilb_net_id;
 extern struct pernet_operations ilb_net_ops;
 extern int ilb_hook_priority;
+extern unsigned int ilb_conn_max;
+extern unsigned int ilb_conn_hash_bits;
 extern const char *const ilb_stats_names[__ILB_STAT_MAX];
+extern const char *const ilb_sched_names[__ILB_SCHED_MAX];
+extern const char *const ilb_fwd_names[__ILB_FWD_MAX];
+extern const char *const ilb_cs_names[__ILB_CS_MAX];
 
 static inline struct ilb_net *ilb_pernet(const struct net *net)
 {
@@ -51,12 +185,84 @@ static inline void ilb_stat_inc(struct ilb_net *in, enum ilb_stat s)
 	u64_stats_update_end(&st->syncp);
 }
 
-void ilb_stats_sum(struct ilb_net *in, u64 out[__ILB_STAT_MAX]);
+static inline void ilb_tcnt_add(struct ilb_pcpu_tcnt __percpu *pc, bool in,
+				unsigned int len, bool new_conn)
+{
+	struct ilb_pcpu_tcnt *c = this_cpu_ptr(pc);
 
+	u64_stats_update_begin(&c->syncp);
+	if (new_conn)
+		u64_stats_inc(&c->cnt[ILB_TC_CONNS]);
+	u64_stats_inc(&c->cnt[in ? ILB_TC_PKTS_IN : ILB_TC_PKTS_OUT]);
+	u64_stats_add(&c->cnt[in ? ILB_TC_BYTES_IN : ILB_TC_BYTES_OUT], len);
+	u64_stats_update_end(&c->syncp);
+}
+
+void ilb_stats_sum(struct ilb_net *in, u64 out[__ILB_STAT_MAX]);
+void ilb_tcnt_sum(struct ilb_pcpu_tcnt __percpu *pc, u64 out[__ILB_TC_MAX]);
+
+/* service.c */
+struct ilb_service *ilb_service_find(struct ilb_net *in, u8 proto,
+				     __be32 addr, __be16 port, bool *vip);
+struct ilb_service *ilb_service_add(struct ilb_net *in, u8 proto, __be32 addr,
+				    __be16 port, u8 sched, u8 fwd);
+int ilb_service_set(struct ilb_service *svc, int sched, int fwd);
+void ilb_service_del(struct ilb_service *svc);
+void ilb_service_flush(struct ilb_net *in);
+struct ilb_server *ilb_server_find(struct ilb_service *svc, __be32 addr,
+				   __be16 port);
+struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
+				  __be16 port, u32 weight, u8 fwd, u8 state);
+int ilb_server_set(struct ilb_server *srv, s64 weight, int fwd, int state);
+void ilb_server_del(struct ilb_server *srv);
+void ilb_server_put(struct ilb_server *srv);
+struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,
+				__be16 sport);
+
+/* sched.c, sched_mh.c */
+extern const struct ilb_sched_ops *const ilb_sched_ops[__ILB_SCHED_MAX];
+extern const struct ilb_sched_ops ilb_sched_mh_ops;
+extern const siphash_key_t ilb_sched_key;
+
+/* conn.c */
+int ilb_conn_table_init(struct ilb_net *in);
+void ilb_conn_table_free(struct ilb_net *in);
+struct ilb_conn *ilb_conn_lookup(struct ilb_conn_table *t, u8 proto,
+				 __be32 saddr, __be16 sport,
+				 __be32 daddr, __be16 dport, int *dir);
+struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
+				 struct ilb_service *svc,
+				 struct ilb_server *srv, __be32 caddr,
+				 __be16 cport, int *err);
+int ilb_conn_cache_init(void);
+void ilb_conn_cache_exit(void);
+void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
+		     struct ilb_conn *cp);
+void ilb_conn_flush(struct ilb_net *in, struct ilb_service *svc);
+unsigned long ilb_conn_timeout(struct ilb_net *in, u8 state);
+
+/* tcp state tracking (conn.c) */
+void ilb_conn_track_tcp(struct ilb_net *in, struct ilb_conn *cp, int dir,
+			bool syn, bool ack, bool fin, bool rst);
+
+/* nat.c */
+int ilb_nat_rewrite(struct sk_buff *skb, unsigned int thoff, u8 proto,
+		    bool dst, __be32 addr, __be16 port);
+int ilb_icmp_handle(struct ilb_net *in, struct sk_buff *skb, bool local_out);
+
+/* xmit.c */
+int ilb_xmit_dr(struct ilb_net *in, struct sk_buff *skb, struct ilb_conn *cp);
+
+/* hook.c */
 int ilb_hook_register(struct ilb_net *in);
 void ilb_hook_unregister(struct ilb_net *in);
 
+/* proc.c */
 int ilb_proc_init(struct ilb_net *in);
 void ilb_proc_exit(struct ilb_net *in);
+
+/* netlink.c */
+int ilb_genl_init(void);
+void ilb_genl_exit(void);
 
 #endif /* _ILB_ILB_H */

@@ -15,20 +15,66 @@ module_param_named(hook_priority, ilb_hook_priority, int, 0444);
 MODULE_PARM_DESC(hook_priority,
 		 "netfilter priority of the ilb hooks (default: just before conntrack)");
 
+unsigned int ilb_conn_max = 1 << 20;
+module_param_named(conn_max, ilb_conn_max, uint, 0644);
+MODULE_PARM_DESC(conn_max, "most connections a node tracks (default 1048576)");
+
+unsigned int ilb_conn_hash_bits = 16;
+
+static int ilb_param_set_hash_bits(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned int bits;
+	int err = kstrtouint(val, 0, &bits);
+
+	if (err)
+		return err;
+	if (bits < 8 || bits > 24)
+		return -ERANGE;
+	*(unsigned int *)kp->arg = bits;
+	return 0;
+}
+
+static const struct kernel_param_ops ilb_hash_bits_ops = {
+	.set = ilb_param_set_hash_bits,
+	.get = param_get_uint,
+};
+
+module_param_cb(conn_hash_bits, &ilb_hash_bits_ops, &ilb_conn_hash_bits, 0444);
+MODULE_PARM_DESC(conn_hash_bits,
+		 "log2 of a node's connection table buckets, 8..24 (default 16)");
+
 static int __init ilb_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&ilb_net_ops);
+	err = ilb_conn_cache_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&ilb_net_ops);
+	if (err)
+		goto err_cache;
+	err = ilb_genl_init();
+	if (err)
+		goto err_pernet;
 	pr_info("version %s loaded\n", ILB_VERSION);
 	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&ilb_net_ops);
+err_cache:
+	rcu_barrier();
+	ilb_conn_cache_exit();
+	return err;
 }
 
 static void __exit ilb_exit(void)
 {
+	ilb_genl_exit();
 	unregister_pernet_subsys(&ilb_net_ops);
+	/* wait for the RCU callbacks that free our objects */
+	rcu_barrier();
+	ilb_conn_cache_exit();
 	pr_info("unloaded\n");
 }
 

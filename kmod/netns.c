@@ -11,7 +11,38 @@ unsigned int ilb_net_id __read_mostly;
 const char *const ilb_stats_names[__ILB_STAT_MAX] = {
 	[ILB_STAT_INSPECTED] = "inspected",
 	[ILB_STAT_MALFORMED] = "malformed",
+	[ILB_STAT_NO_SERVICE] = "no_service",
+	[ILB_STAT_NO_SERVER] = "no_server",
+	[ILB_STAT_TABLE_FULL] = "table_full",
+	[ILB_STAT_XMIT_ERR] = "xmit_err",
+	[ILB_STAT_NO_CONN] = "no_conn",
 };
+
+const char *const ilb_fwd_names[__ILB_FWD_MAX] = {
+	[ILB_FWD_NAT] = "nat",
+	[ILB_FWD_DR] = "dr",
+	[ILB_FWD_LOCAL] = "local",
+};
+
+void ilb_tcnt_sum(struct ilb_pcpu_tcnt __percpu *pc, u64 out[__ILB_TC_MAX])
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * __ILB_TC_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct ilb_pcpu_tcnt *c = per_cpu_ptr(pc, cpu);
+		u64 v[__ILB_TC_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			for (i = 0; i < __ILB_TC_MAX; i++)
+				v[i] = u64_stats_read(&c->cnt[i]);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		for (i = 0; i < __ILB_TC_MAX; i++)
+			out[i] += v[i];
+	}
+}
 
 void ilb_stats_sum(struct ilb_net *in, u64 out[__ILB_STAT_MAX])
 {
@@ -39,6 +70,10 @@ static int __net_init ilb_net_init(struct net *net)
 	int err;
 
 	in->net = net;
+	mutex_init(&in->cfg_lock);
+	in->timeout[ILB_TIMEOUT_A_TCP] = 900;
+	in->timeout[ILB_TIMEOUT_A_TCP_FIN] = 120;
+	in->timeout[ILB_TIMEOUT_A_UDP] = 300;
 	in->stats = netdev_alloc_pcpu_stats(struct ilb_pcpu_stats);
 	if (!in->stats)
 		return -ENOMEM;
@@ -62,6 +97,10 @@ static void __net_exit ilb_net_exit(struct net *net)
 	struct ilb_net *in = ilb_pernet(net);
 
 	ilb_hook_unregister(in);
+	mutex_lock(&in->cfg_lock);
+	ilb_service_flush(in);
+	mutex_unlock(&in->cfg_lock);
+	ilb_conn_table_free(in);
 	ilb_proc_exit(in);
 	free_percpu(in->stats);
 }

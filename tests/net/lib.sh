@@ -212,3 +212,62 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# --- services on the test hosts -------------------------------------------
+
+ILBADM=${ILBADM:-$ILB_REPO/build/ilbadm}
+HTTPC="python3 $ILB_REPO/tests/net/tools/httpc.py"
+
+ilbadm() {	# ilbadm NS args...: run ilbadm in a node's netns
+	local n=$1
+	shift
+	ns "$n" "$ILBADM" "$@"
+}
+
+# nginx_start NS [PORT] [NAME]: serves "NAME\n" at / and /big (1 MiB random)
+nginx_start() {
+	local n=$1 port=${2:-80} name=${3:-$1} d
+	d=/tmp/$ILB_PREFIX$n-www-$port
+	mkdir -p "$d/root"
+	echo "$name" >"$d/root/index.html"
+	[ -f /tmp/ilb-big.bin ] || head -c 1048576 /dev/urandom >/tmp/ilb-big.bin
+	cp /tmp/ilb-big.bin "$d/root/big"
+	cat >"$d/nginx.conf" <<NGINX
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	keepalive_requests 100000;
+	client_body_temp_path $d;
+	proxy_temp_path $d;
+	fastcgi_temp_path $d;
+	uwsgi_temp_path $d;
+	scgi_temp_path $d;
+	server {
+		listen $port reuseport;
+		root $d/root;
+	}
+}
+NGINX
+	ns "$n" nginx -c "$d/nginx.conf" -e "$d/error.log" || return 1
+	wait_for 10 ns "$n" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+}
+
+# echo_start NS PORT: TCP and UDP echo servers on PORT
+echo_start() {
+	(ns "$1" socat -T 60 "TCP-LISTEN:$2,reuseaddr,fork" PIPE &)
+	(ns "$1" socat -T 60 "UDP-RECVFROM:$2,reuseaddr,fork" PIPE &)
+	wait_for 10 ns "$1" bash -c "exec 3<>/dev/tcp/127.0.0.1/$2"
+}
+
+# json_get JSON KEY...: a value of a JSON object (nested keys)
+json_get() {
+	python3 -c '
+import json, sys
+v = json.loads(sys.argv[1])
+for k in sys.argv[2:]:
+    v = v.get(k, 0) if isinstance(v, dict) else 0
+print(v)' "$@"
+}

@@ -20,4 +20,163 @@ enum ilb_score_mode {
 /* Largest member weight; 0 means the member never owns a connection. */
 #define ILB_MEMBER_WEIGHT_MAX	65535
 
+/*
+ * Generic netlink family ILB_GENL_NAME, version ILB_GENL_VERSION.
+ *
+ * Every request carries at most one of each top-level attribute. Objects are
+ * nested: a service is ILB_A_SERVICE { proto, addr, port, ... }, a real
+ * server is ILB_A_SERVICE (its service's key) plus ILB_A_SERVER { addr,
+ * port, ... }. Addresses and ports are in network byte order. Commands that
+ * change state need CAP_NET_ADMIN in the netns's user namespace.
+ */
+enum ilb_cmd {
+	ILB_CMD_UNSPEC,
+	ILB_CMD_SERVICE_NEW,	/* A_SERVICE: key + optional sched, fwd */
+	ILB_CMD_SERVICE_SET,	/* A_SERVICE: key + what changes */
+	ILB_CMD_SERVICE_DEL,	/* A_SERVICE: key */
+	ILB_CMD_SERVICE_GET,	/* do: A_SERVICE key; dump: all services */
+	ILB_CMD_SERVER_NEW,	/* A_SERVICE key + A_SERVER */
+	ILB_CMD_SERVER_SET,	/* A_SERVICE key + A_SERVER key + changes */
+	ILB_CMD_SERVER_DEL,	/* A_SERVICE key + A_SERVER key */
+	ILB_CMD_SERVER_GET,	/* dump: A_SERVICE key; servers of it */
+	ILB_CMD_CONN_GET,	/* dump; A_SERVICE key optional filter */
+	ILB_CMD_STATS_GET,	/* do: node counters in A_STATS */
+	ILB_CMD_TIMEOUT_SET,	/* A_TIMEOUTS */
+	ILB_CMD_TIMEOUT_GET,	/* do: A_TIMEOUTS */
+	ILB_CMD_FLUSH,		/* delete every service and connection */
+	__ILB_CMD_MAX,
+};
+#define ILB_CMD_MAX (__ILB_CMD_MAX - 1)
+
+enum ilb_attr {
+	ILB_A_UNSPEC,
+	ILB_A_SERVICE,		/* nest: enum ilb_svc_attr */
+	ILB_A_SERVER,		/* nest: enum ilb_srv_attr */
+	ILB_A_CONN,		/* nest: enum ilb_conn_attr */
+	ILB_A_STATS,		/* nest: enum ilb_stats_attr */
+	ILB_A_TIMEOUTS,		/* nest: enum ilb_timeout_attr */
+	ILB_A_PAD,
+	__ILB_A_MAX,
+};
+#define ILB_A_MAX (__ILB_A_MAX - 1)
+
+enum ilb_svc_attr {
+	ILB_SVC_A_UNSPEC,
+	ILB_SVC_A_PROTO,	/* u8: IPPROTO_TCP or IPPROTO_UDP */
+	ILB_SVC_A_ADDR,		/* be32: virtual IP */
+	ILB_SVC_A_PORT,		/* be16: 1..65535 */
+	ILB_SVC_A_SCHED,	/* u8: enum ilb_sched (default rr) */
+	ILB_SVC_A_FWD,		/* u8: enum ilb_fwd, its servers' default (nat) */
+	ILB_SVC_A_NSERVERS,	/* u32, reply only */
+	ILB_SVC_A_STATS,	/* nest: enum ilb_cnt_attr, reply only */
+	ILB_SVC_A_PAD,
+	__ILB_SVC_A_MAX,
+};
+#define ILB_SVC_A_MAX (__ILB_SVC_A_MAX - 1)
+
+enum ilb_srv_attr {
+	ILB_SRV_A_UNSPEC,
+	ILB_SRV_A_ADDR,		/* be32: real server IP */
+	ILB_SRV_A_PORT,		/* be16: default the service's port */
+	ILB_SRV_A_WEIGHT,	/* u32: 0..ILB_SERVER_WEIGHT_MAX (default 1) */
+	ILB_SRV_A_FWD,		/* u8: enum ilb_fwd (default the service's) */
+	ILB_SRV_A_STATE,	/* u8: enum ilb_server_state (default up) */
+	ILB_SRV_A_ACTIVE,	/* u32: established connections, reply only */
+	ILB_SRV_A_INACTIVE,	/* u32: other connections, reply only */
+	ILB_SRV_A_STATS,	/* nest: enum ilb_cnt_attr, reply only */
+	ILB_SRV_A_PAD,
+	__ILB_SRV_A_MAX,
+};
+#define ILB_SRV_A_MAX (__ILB_SRV_A_MAX - 1)
+
+/* Traffic counters of a service or a real server (all u64). */
+enum ilb_cnt_attr {
+	ILB_CNT_A_UNSPEC,
+	ILB_CNT_A_CONNS,	/* connections scheduled */
+	ILB_CNT_A_PKTS_IN,	/* client to server */
+	ILB_CNT_A_PKTS_OUT,	/* server to client (seen by NAT) */
+	ILB_CNT_A_BYTES_IN,
+	ILB_CNT_A_BYTES_OUT,
+	ILB_CNT_A_PAD,
+	__ILB_CNT_A_MAX,
+};
+#define ILB_CNT_A_MAX (__ILB_CNT_A_MAX - 1)
+
+enum ilb_conn_attr {
+	ILB_CONN_A_UNSPEC,
+	ILB_CONN_A_PROTO,	/* u8 */
+	ILB_CONN_A_CADDR,	/* be32: client */
+	ILB_CONN_A_CPORT,	/* be16 */
+	ILB_CONN_A_VADDR,	/* be32: virtual IP */
+	ILB_CONN_A_VPORT,	/* be16 */
+	ILB_CONN_A_RADDR,	/* be32: real server */
+	ILB_CONN_A_RPORT,	/* be16 */
+	ILB_CONN_A_FWD,		/* u8: enum ilb_fwd */
+	ILB_CONN_A_STATE,	/* u8: enum ilb_conn_state */
+	ILB_CONN_A_EXPIRES,	/* u32: milliseconds until it expires */
+	__ILB_CONN_A_MAX,
+};
+#define ILB_CONN_A_MAX (__ILB_CONN_A_MAX - 1)
+
+/* Node counters (all u64). */
+enum ilb_stats_attr {
+	ILB_STATS_A_UNSPEC,
+	ILB_STATS_A_CONNS,	/* connections in the table now */
+	ILB_STATS_A_CONN_MAX,	/* the table's cap (module parameter) */
+	ILB_STATS_A_INSPECTED,	/* IPv4 packets examined */
+	ILB_STATS_A_MALFORMED,	/* bad headers to a service, dropped */
+	ILB_STATS_A_NO_SERVICE,	/* to a VIP, but no service on that port */
+	ILB_STATS_A_NO_SERVER,	/* new connection, no server available */
+	ILB_STATS_A_TABLE_FULL,	/* new connection refused: table full */
+	ILB_STATS_A_XMIT_ERR,	/* forwarding failed (no route, ...) */
+	ILB_STATS_A_NO_CONN,	/* TCP non-SYN to a service, no entry: dropped */
+	ILB_STATS_A_PAD,
+	__ILB_STATS_A_MAX,
+};
+#define ILB_STATS_A_MAX (__ILB_STATS_A_MAX - 1)
+
+enum ilb_timeout_attr {
+	ILB_TIMEOUT_A_UNSPEC,
+	ILB_TIMEOUT_A_TCP,	/* u32 seconds: established TCP idle */
+	ILB_TIMEOUT_A_TCP_FIN,	/* u32 seconds: after FIN or RST */
+	ILB_TIMEOUT_A_UDP,	/* u32 seconds: UDP idle */
+	__ILB_TIMEOUT_A_MAX,
+};
+#define ILB_TIMEOUT_A_MAX (__ILB_TIMEOUT_A_MAX - 1)
+#define ILB_TIMEOUT_MAX		(7 * 24 * 3600)
+
+enum ilb_sched {
+	ILB_SCHED_RR,		/* round robin */
+	ILB_SCHED_WRR,		/* weighted round robin */
+	ILB_SCHED_LC,		/* least connections */
+	ILB_SCHED_WLC,		/* weighted least connections */
+	ILB_SCHED_SH,		/* source hash */
+	ILB_SCHED_MH,		/* Maglev hash */
+	__ILB_SCHED_MAX,
+};
+
+enum ilb_fwd {
+	ILB_FWD_NAT,		/* rewrite destination, replies back through us */
+	ILB_FWD_DR,		/* keep the VIP, send to the server's MAC */
+	ILB_FWD_LOCAL,		/* this node serves the connection itself */
+	__ILB_FWD_MAX,
+};
+
+enum ilb_server_state {
+	ILB_SERVER_UP,
+	ILB_SERVER_DOWN,	/* no new connections */
+	__ILB_SERVER_STATE_MAX,
+};
+
+enum ilb_conn_state {
+	ILB_CS_SYN,		/* TCP: SYN seen, not yet established */
+	ILB_CS_ESTABLISHED,	/* TCP: data flowing */
+	ILB_CS_FIN,		/* TCP: FIN seen */
+	ILB_CS_CLOSE,		/* TCP: RST seen or both FINs */
+	ILB_CS_UDP,		/* UDP flow */
+	__ILB_CS_MAX,
+};
+
+#define ILB_SERVER_WEIGHT_MAX	65535
+
 #endif /* _UAPI_LINUX_ILB_H */

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table (the seed's LTOC): an RCU hash table with a random
+ * key, striped bucket locks, entries from a slab cache, and a collector
+ * that expires idle entries a slice of buckets at a time.
+ */
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "ilb.h"
+
+#define ILB_GC_INTERVAL		(HZ / 10)
+#define ILB_GC_SLICES		10	/* a full pass takes about a second */
+#define ILB_SYN_TIMEOUT		60	/* seconds, capped by the TCP timeout */
+#define ILB_CLOSE_TIMEOUT	10
+
+static struct kmem_cache *ilb_conn_cachep __read_mostly;
+
+const char *const ilb_cs_names[__ILB_CS_MAX] = {
+	[ILB_CS_SYN] = "SYN",
+	[ILB_CS_ESTABLISHED] = "ESTABLISHED",
+	[ILB_CS_FIN] = "FIN",
+	[ILB_CS_CLOSE] = "CLOSE",
+	[ILB_CS_UDP] = "UDP",
+};
+
+int ilb_conn_cache_init(void)
+{
+	ilb_conn_cachep = kmem_cache_create("ilb_conn", sizeof(struct ilb_conn),
+					    0, 0, NULL);
+	return ilb_conn_cachep ? 0 : -ENOMEM;
+}
+
+void ilb_conn_cache_exit(void)
+{
+	kmem_cache_destroy(ilb_conn_cachep);
+}
+
+static u32 ilb_conn_hash(const struct ilb_conn_table *t, u8 proto,
+			 __be32 saddr, __be16 sport, __be32 daddr, __be16 dport)
+{
+	return hsiphash_4u32((__force u32)saddr, (__force u32)daddr,
+			     (__force u32)sport << 16 | (__force u32)dport,
+			     proto, &t->key) >> (32 - t->bits);
+}
+
+static spinlock_t *ilb_conn_lock(const struct ilb_conn_table *t, u32 bucket)
+{
+	return &t->locks[bucket & (t->nlocks - 1)];
+}
+
+unsigned long ilb_conn_timeout(struct ilb_net *in, u8 state)
+{
+	u32 s;
+
+	switch (state) {
+	case ILB_CS_SYN:
+		s = min_t(u32, ILB_SYN_TIMEOUT,
+			  READ_ONCE(in->timeout[ILB_TIMEOUT_A_TCP]));
+		break;
+	case ILB_CS_ESTABLISHED:
+		s = READ_ONCE(in->timeout[ILB_TIMEOUT_A_TCP]);
+		break;
+	case ILB_CS_FIN:
+		s = READ_ONCE(in->timeout[ILB_TIMEOUT_A_TCP_FIN]);
+		break;
+	case ILB_CS_CLOSE:
+		s = ILB_CLOSE_TIMEOUT;
+		break;
+	default:
+		s = READ_ONCE(in->timeout[ILB_TIMEOUT_A_UDP]);
+		break;
+	}
+	return (unsigned long)s * HZ;
+}
+
+static void ilb_gc_work(struct work_struct *work);
+
+int ilb_conn_table_init(struct ilb_net *in)
+{
+	unsigned int i, n = 1U << ilb_conn_hash_bits;
+	struct ilb_conn_table *t;
+
+	lockdep_assert_held(&in->cfg_lock);
+	if (rcu_access_pointer(in->conns))
+		return 0;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->bits = ilb_conn_hash_bits;
+	t->nlocks = min(n, 1024U);
+	t->orig = kvcalloc(n, sizeof(*t->orig), GFP_KERNEL);
+	t->reply = kvcalloc(n, sizeof(*t->reply), GFP_KERNEL);
+	t->locks = kvmalloc_array(t->nlocks, sizeof(*t->locks), GFP_KERNEL);
+	if (!t->orig || !t->reply || !t->locks) {
+		kvfree(t->orig);
+		kvfree(t->reply);
+		kvfree(t->locks);
+		kfree(t);
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nlocks; i++)
+		spin_lock_init(&t->locks[i]);
+	get_random_bytes(&t->key, sizeof(t->key));
+	rcu_assign_pointer(in->conns, t);
+	INIT_DELAYED_WORK(&in->gc_work, ilb_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &in->gc_work,
+			   ILB_GC_INTERVAL);
+	return 0;
+}
+
+static bool ilb_conn_expired(const struct ilb_conn *cp)
+{
+	return time_after(jiffies, READ_ONCE(cp->expires));
+}
+
+struct ilb_conn *ilb_conn_lookup(struct ilb_conn_table *t, u8 proto,
+				 __be32 saddr, __be16 sport,
+				 __be32 daddr, __be16 dport, int *dir)
+{
+	u32 b = ilb_conn_hash(t, proto, saddr, sport, daddr, dport);
+	struct ilb_conn *cp;
+
+	hlist_for_each_entry_rcu(cp, &t->orig[b], node[0])
+		if (cp->caddr == saddr && cp->vaddr == daddr &&
+		    cp->cport == sport && cp->vport == dport &&
+		    cp->proto == proto && !ilb_conn_expired(cp)) {
+			*dir = 0;
+			return cp;
+		}
+	hlist_for_each_entry_rcu(cp, &t->reply[b], node[1])
+		if (cp->raddr == saddr && cp->caddr == daddr &&
+		    cp->rport == sport && cp->cport == dport &&
+		    cp->proto == proto && !ilb_conn_expired(cp)) {
+			*dir = 1;
+			return cp;
+		}
+	return NULL;
+}
+
+static void ilb_conn_free_rcu(struct rcu_head *head)
+{
+	struct ilb_conn *cp = container_of(head, struct ilb_conn, rcu);
+
+	ilb_server_put(cp->srv);
+	kmem_cache_free(ilb_conn_cachep, cp);
+}
+
+/* Move @cp to @state, keeping its server's active/inactive counts. */
+static bool ilb_conn_move(struct ilb_conn *cp, u8 state)
+{
+	u8 old = READ_ONCE(cp->state);
+
+	do {
+		if (old == ILB_CS_GONE || old == state)
+			return false;
+	} while (!try_cmpxchg(&cp->state, &old, state));
+
+	if (old == ILB_CS_ESTABLISHED)
+		atomic_dec(&cp->srv->active);
+	else
+		atomic_dec(&cp->srv->inactive);
+	if (state == ILB_CS_ESTABLISHED)
+		atomic_inc(&cp->srv->active);
+	else if (state != ILB_CS_GONE)
+		atomic_inc(&cp->srv->inactive);
+	return true;
+}
+
+static void ilb_lock2(struct ilb_conn_table *t, u32 b1, u32 b2)
+{
+	spinlock_t *l1 = ilb_conn_lock(t, b1), *l2 = ilb_conn_lock(t, b2);
+
+	if (l1 == l2) {
+		spin_lock_bh(l1);
+	} else if (l1 < l2) {
+		spin_lock_bh(l1);
+		spin_lock_nested(l2, SINGLE_DEPTH_NESTING);
+	} else {
+		spin_lock_bh(l2);
+		spin_lock_nested(l1, SINGLE_DEPTH_NESTING);
+	}
+}
+
+static void ilb_unlock2(struct ilb_conn_table *t, u32 b1, u32 b2)
+{
+	spinlock_t *l1 = ilb_conn_lock(t, b1), *l2 = ilb_conn_lock(t, b2);
+
+	if (l1 == l2) {
+		spin_unlock_bh(l1);
+		return;
+	}
+	spin_unlock(max(l1, l2));
+	spin_unlock_bh(min(l1, l2));
+}
+
+static u32 ilb_conn_bucket(struct ilb_conn_table *t, struct ilb_conn *cp,
+			   int dir)
+{
+	if (!dir)
+		return ilb_conn_hash(t, cp->proto, cp->caddr, cp->cport,
+				     cp->vaddr, cp->vport);
+	return ilb_conn_hash(t, cp->proto, cp->raddr, cp->rport,
+			     cp->caddr, cp->cport);
+}
+
+/* Unhash under both bucket locks; the caller frees after a grace period. */
+static bool ilb_conn_unhash_locked(struct ilb_net *in, struct ilb_conn *cp)
+{
+	if (!ilb_conn_move(cp, ILB_CS_GONE))
+		return false;
+	hlist_del_rcu(&cp->node[0]);
+	if (cp->flags & ILB_CONN_F_REPLY)
+		hlist_del_rcu(&cp->node[1]);
+	atomic_dec(&in->nconns);
+	return true;
+}
+
+void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
+		     struct ilb_conn *cp)
+{
+	u32 b0 = ilb_conn_bucket(t, cp, 0), b1 = b0;
+	bool gone;
+
+	if (cp->flags & ILB_CONN_F_REPLY)
+		b1 = ilb_conn_bucket(t, cp, 1);
+	ilb_lock2(t, b0, b1);
+	gone = ilb_conn_unhash_locked(in, cp);
+	ilb_unlock2(t, b0, b1);
+	if (gone)
+		call_rcu(&cp->rcu, ilb_conn_free_rcu);
+}
+
+/*
+ * Insert a new connection to @srv (whose reference it takes over). If the
+ * same connection was inserted meanwhile, that one is returned instead.
+ */
+struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
+				 struct ilb_service *svc,
+				 struct ilb_server *srv, __be32 caddr,
+				 __be16 cport, int *err)
+{
+	struct ilb_conn *cp, *old, *won = NULL;
+	u32 b0, b1;
+
+	*err = 0;
+	if (atomic_inc_return(&in->nconns) > READ_ONCE(ilb_conn_max)) {
+		atomic_dec(&in->nconns);
+		ilb_server_put(srv);
+		*err = -ENOSPC;
+		return NULL;
+	}
+	cp = kmem_cache_alloc(ilb_conn_cachep, GFP_ATOMIC);
+	if (!cp) {
+		atomic_dec(&in->nconns);
+		ilb_server_put(srv);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	cp->srv = srv;
+	cp->proto = svc->proto;
+	cp->caddr = caddr;
+	cp->cport = cport;
+	cp->vaddr = svc->addr;
+	cp->vport = svc->port;
+	cp->raddr = srv->addr;
+	cp->rport = srv->port;
+	cp->fwd = READ_ONCE(srv->fwd);
+	cp->flags = cp->fwd == ILB_FWD_DR ? 0 : ILB_CONN_F_REPLY;
+	cp->state = svc->proto == IPPROTO_TCP ? ILB_CS_SYN : ILB_CS_UDP;
+	cp->expires = jiffies + ilb_conn_timeout(in, cp->state);
+
+	b0 = ilb_conn_bucket(t, cp, 0);
+	b1 = cp->flags & ILB_CONN_F_REPLY ? ilb_conn_bucket(t, cp, 1) : b0;
+	ilb_lock2(t, b0, b1);
+	hlist_for_each_entry(old, &t->orig[b0], node[0]) {
+		if (old->caddr != caddr || old->cport != cport ||
+		    old->vaddr != cp->vaddr || old->vport != cp->vport ||
+		    old->proto != cp->proto)
+			continue;
+		if (ilb_conn_expired(old) && ilb_conn_unhash_locked(in, old)) {
+			call_rcu(&old->rcu, ilb_conn_free_rcu);
+			continue;
+		}
+		won = old;
+		break;
+	}
+	if (!won && (cp->flags & ILB_CONN_F_REPLY)) {
+		hlist_for_each_entry(old, &t->reply[b1], node[1]) {
+			if (old->raddr != cp->raddr || old->rport != cp->rport ||
+			    old->caddr != caddr || old->cport != cport ||
+			    old->proto != cp->proto)
+				continue;
+			if (ilb_conn_expired(old) &&
+			    ilb_conn_unhash_locked(in, old)) {
+				call_rcu(&old->rcu, ilb_conn_free_rcu);
+				continue;
+			}
+			/* Another VIP already maps this client to this server. */
+			*err = -EADDRINUSE;
+			break;
+		}
+	}
+	if (!won && !*err) {
+		atomic_inc(&srv->inactive);
+		hlist_add_head_rcu(&cp->node[0], &t->orig[b0]);
+		if (cp->flags & ILB_CONN_F_REPLY)
+			hlist_add_head_rcu(&cp->node[1], &t->reply[b1]);
+	}
+	ilb_unlock2(t, b0, b1);
+	if (won || *err) {
+		atomic_dec(&in->nconns);
+		ilb_server_put(srv);
+		kmem_cache_free(ilb_conn_cachep, cp);
+		return won;
+	}
+	return cp;
+}
+
+static void ilb_conn_touch(struct ilb_net *in, struct ilb_conn *cp)
+{
+	unsigned long to = ilb_conn_timeout(in, READ_ONCE(cp->state));
+	unsigned long exp = jiffies + to;
+
+	/* Write only when it moved by more than a second: less bouncing. */
+	if (time_after(exp, READ_ONCE(cp->expires) + HZ) ||
+	    time_before(exp, READ_ONCE(cp->expires)))
+		WRITE_ONCE(cp->expires, exp);
+}
+
+/*
+ * TCP as seen from the middle: SYN until the client acknowledges, then
+ * established; FIN or RST from either side closes it. Replies of DR
+ * connections bypass us, so only the client's side counts there.
+ */
+void ilb_conn_track_tcp(struct ilb_net *in, struct ilb_conn *cp, int dir,
+			bool syn, bool ack, bool fin, bool rst)
+{
+	u8 state = READ_ONCE(cp->state), next = state;
+
+	if (rst)
+		next = ILB_CS_CLOSE;
+	else if (fin && state != ILB_CS_CLOSE)
+		next = ILB_CS_FIN;
+	else if (state == ILB_CS_SYN && !dir && ack && !syn)
+		next = ILB_CS_ESTABLISHED;
+	if (next != state && ilb_conn_move(cp, next))
+		WRITE_ONCE(cp->expires, jiffies + ilb_conn_timeout(in, next));
+	else
+		ilb_conn_touch(in, cp);
+}
+
+/* Expire the entries of @svc (all of them if NULL), in process context. */
+void ilb_conn_flush(struct ilb_net *in, struct ilb_service *svc)
+{
+	struct ilb_conn_table *t = rcu_dereference_protected(in->conns, 1);
+	struct ilb_conn *cp;
+	unsigned int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < (1U << t->bits); i++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(cp, &t->orig[i], node[0])
+			if (!svc || cp->srv->svc == svc)
+				ilb_conn_expire(in, t, cp);
+		rcu_read_unlock();
+		if (!(i & 1023))
+			cond_resched();
+	}
+}
+
+static void ilb_gc_work(struct work_struct *work)
+{
+	struct ilb_net *in = container_of(to_delayed_work(work),
+					  struct ilb_net, gc_work);
+	struct ilb_conn_table *t = rcu_dereference_protected(in->conns, 1);
+	unsigned int n = 1U << t->bits, chunk = max(1U, n / ILB_GC_SLICES);
+	unsigned int i, b = in->gc_next;
+	struct ilb_conn *cp;
+
+	for (i = 0; i < chunk; i++, b = (b + 1) & (n - 1)) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(cp, &t->orig[b], node[0])
+			if (ilb_conn_expired(cp))
+				ilb_conn_expire(in, t, cp);
+		rcu_read_unlock();
+		if (!(i & 1023))
+			cond_resched();
+	}
+	in->gc_next = b;
+	if (!READ_ONCE(in->gc_stop))
+		queue_delayed_work(system_power_efficient_wq, &in->gc_work,
+				   ILB_GC_INTERVAL);
+}
+
+/* Netns exit: the hooks are gone and the services flushed. */
+void ilb_conn_table_free(struct ilb_net *in)
+{
+	struct ilb_conn_table *t = rcu_dereference_protected(in->conns, 1);
+
+	if (!t)
+		return;
+	WRITE_ONCE(in->gc_stop, true);
+	cancel_delayed_work_sync(&in->gc_work);
+	ilb_conn_flush(in, NULL);
+	RCU_INIT_POINTER(in->conns, NULL);
+	synchronize_rcu();
+	kvfree(t->orig);
+	kvfree(t->reply);
+	kvfree(t->locks);
+	kfree(t);
+}
