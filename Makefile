@@ -17,7 +17,11 @@ CORE_HDR := kmod/hash.h kmod/owner.h include/uapi/linux/ilb.h
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-TOOLS := $(BUILD)/ilbsim
+TOOLS := $(BUILD)/ilbsim $(BUILD)/ilbadm $(BUILD)/tests/nlbad
+ILBADM_SRC := $(wildcard tools/ilbadm/*.c)
+ILBADM_HDR := $(wildcard tools/ilbadm/*.h)
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
 .PHONY: all module tools unit check demo sim checkpatch deps clean
 
@@ -37,7 +41,22 @@ $(BUILD)/ilbsim: tools/ilbsim/ilbsim.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(USER_CFLAGS) -o $@ tools/ilbsim/ilbsim.c $(CORE_SRC) -lm
 
+$(BUILD)/ilbadm: $(ILBADM_SRC) $(ILBADM_HDR) include/uapi/linux/ilb.h
+	@mkdir -p $(BUILD)
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(ILBADM_SRC) $(NL_LIBS)
+
+# Raw generic netlink fuzz cases, run in the VM (not a unit test: no test_).
+$(BUILD)/tests/nlbad: tests/net/nlbad.c include/uapi/linux/ilb.h
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
 unit: $(UNIT_TESTS)
+
+# The parser's tests link tools/ilbadm/parse.c, not the ownership core.
+$(BUILD)/tests/test_ilbadm_parse: tests/unit/test_ilbadm_parse.c \
+		tools/ilbadm/parse.c tools/ilbadm/parse.h include/uapi/linux/ilb.h
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(USER_CFLAGS) -Itools/ilbadm -o $@ $< tools/ilbadm/parse.c -lcmocka
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(BUILD)/tests

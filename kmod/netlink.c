@@ -365,7 +365,8 @@ static int ilb_parse_server(struct genl_info *info, struct ilb_service *svc,
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[ILB_SRV_A_PORT], "port 0");
 		return -EINVAL;
 	}
-	r->weight = tb[ILB_SRV_A_WEIGHT] ? nla_get_u32(tb[ILB_SRV_A_WEIGHT]) : -1;
+	r->weight = tb[ILB_SRV_A_WEIGHT] ?
+		    (s64)nla_get_u32(tb[ILB_SRV_A_WEIGHT]) : -1;
 	r->fwd = tb[ILB_SRV_A_FWD] ? nla_get_u8(tb[ILB_SRV_A_FWD]) : -1;
 	r->state = tb[ILB_SRV_A_STATE] ? nla_get_u8(tb[ILB_SRV_A_STATE]) : -1;
 	if (r->fwd == ILB_FWD_DR && r->port != svc->port) {

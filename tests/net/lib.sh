@@ -257,8 +257,8 @@ NGINX
 
 # echo_start NS PORT: TCP and UDP echo servers on PORT
 echo_start() {
-	(ns "$1" socat -T 60 "TCP-LISTEN:$2,reuseaddr,fork" PIPE &)
-	(ns "$1" socat -T 60 "UDP-RECVFROM:$2,reuseaddr,fork" PIPE &)
+	(ns "$1" socat -T 600 "TCP-LISTEN:$2,reuseaddr,fork" PIPE &) 2>/dev/null
+	(ns "$1" socat -T 600 "UDP-RECVFROM:$2,reuseaddr,fork" PIPE &) 2>/dev/null
 	wait_for 10 ns "$1" bash -c "exec 3<>/dev/tcp/127.0.0.1/$2"
 }
 

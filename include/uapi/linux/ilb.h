@@ -26,8 +26,9 @@ enum ilb_score_mode {
  * Every request carries at most one of each top-level attribute. Objects are
  * nested: a service is ILB_A_SERVICE { proto, addr, port, ... }, a real
  * server is ILB_A_SERVICE (its service's key) plus ILB_A_SERVER { addr,
- * port, ... }. Addresses and ports are in network byte order. Commands that
- * change state need CAP_NET_ADMIN in the netns's user namespace.
+ * port, ... }. Addresses and ports are in network byte order. Every command,
+ * reads included (connections reveal clients), needs CAP_NET_ADMIN in the
+ * netns's user namespace.
  */
 enum ilb_cmd {
 	ILB_CMD_UNSPEC,
@@ -77,7 +78,7 @@ enum ilb_svc_attr {
 enum ilb_srv_attr {
 	ILB_SRV_A_UNSPEC,
 	ILB_SRV_A_ADDR,		/* be32: real server IP */
-	ILB_SRV_A_PORT,		/* be16: default the service's port */
+	ILB_SRV_A_PORT,		/* be16: 1..65535, default the service's port */
 	ILB_SRV_A_WEIGHT,	/* u32: 0..ILB_SERVER_WEIGHT_MAX (default 1) */
 	ILB_SRV_A_FWD,		/* u8: enum ilb_fwd (default the service's) */
 	ILB_SRV_A_STATE,	/* u8: enum ilb_server_state (default up) */

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of ilbadm's command-line parser (tools/ilbadm/parse.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "parse.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static char line_buf[512];
+static char *words[ILBADM_MAX_ARGS + 1];
+static char err[ILBADM_ERRLEN];
+
+/* Parse a command given as one string of blank-separated words. */
+static int parse(const char *line, struct ilbadm_cmd *c)
+{
+	int argc;
+
+	snprintf(line_buf, sizeof(line_buf), "%s", line);
+	argc = ilbadm_split_line(line_buf, words, ILBADM_MAX_ARGS);
+	assert_true(argc >= 0);
+	return ilbadm_parse_cmd(argc, words, c, err, sizeof(err));
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+static void expect_ok(const char *line, struct ilbadm_cmd *c)
+{
+	int r = parse(line, c);
+
+	if (r != ILBADM_OK)
+		print_error("\"%s\": %s\n", line, err);
+	assert_int_equal(r, ILBADM_OK);
+	assert_string_equal(err, "");
+}
+
+static void assert_key(const struct ilbadm_cmd *c, uint8_t proto,
+		       const char *addr, uint16_t port)
+{
+	assert_true(c->has_svc);
+	assert_int_equal(c->svc.proto, proto);
+	assert_int_equal(c->svc.addr, ip(addr));
+	assert_int_equal(c->svc.port, port);
+}
+
+static void test_service_add_defaults(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("service add tcp 198.51.100.1:80", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_SERVICE);
+	assert_int_equal(c.verb, ILBADM_VERB_ADD);
+	assert_key(&c, IPPROTO_TCP, "198.51.100.1", 80);
+	assert_true(c.has_sched);
+	assert_int_equal(c.sched, ILB_SCHED_RR);
+	assert_true(c.has_fwd);
+	assert_int_equal(c.fwd, ILB_FWD_NAT);
+	assert_false(c.has_weight);
+	assert_false(c.has_state);
+	assert_string_equal(ilbadm_cmd_name(&c), "service add");
+}
+
+static void test_service_add_options(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("service add udp 10.0.0.1:53 sched mh fwd dr", &c);
+	assert_key(&c, IPPROTO_UDP, "10.0.0.1", 53);
+	assert_int_equal(c.sched, ILB_SCHED_MH);
+	assert_int_equal(c.fwd, ILB_FWD_DR);
+
+	/* Keyword order does not matter. */
+	expect_ok("svc add tcp 10.0.0.1:65535 fwd local sched wlc", &c);
+	assert_key(&c, IPPROTO_TCP, "10.0.0.1", 65535);
+	assert_int_equal(c.sched, ILB_SCHED_WLC);
+	assert_int_equal(c.fwd, ILB_FWD_LOCAL);
+}
+
+static void test_every_sched_and_fwd(void **state)
+{
+	static const char *const sched[] = { "rr", "wrr", "lc", "wlc", "sh",
+					     "mh" };
+	static const char *const fwd[] = { "nat", "dr", "local" };
+	struct ilbadm_cmd c;
+	char line[128];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ARRAY_SIZE(sched), __ILB_SCHED_MAX);
+	assert_int_equal(ARRAY_SIZE(fwd), __ILB_FWD_MAX);
+	for (i = 0; i < ARRAY_SIZE(sched); i++) {
+		snprintf(line, sizeof(line),
+			 "service add tcp 1.2.3.4:80 sched %s", sched[i]);
+		expect_ok(line, &c);
+		assert_int_equal(c.sched, i);
+		assert_string_equal(ilbadm_sched_name((unsigned int)i),
+				    sched[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(fwd); i++) {
+		snprintf(line, sizeof(line),
+			 "service add tcp 1.2.3.4:80 fwd %s", fwd[i]);
+		expect_ok(line, &c);
+		assert_int_equal(c.fwd, i);
+		assert_string_equal(ilbadm_fwd_name((unsigned int)i), fwd[i]);
+	}
+	assert_null(ilbadm_sched_name(__ILB_SCHED_MAX));
+	assert_null(ilbadm_fwd_name(__ILB_FWD_MAX));
+	assert_null(ilbadm_state_name(__ILB_SERVER_STATE_MAX));
+	assert_null(ilbadm_conn_state_name(__ILB_CS_MAX));
+	assert_string_equal(ilbadm_state_name(ILB_SERVER_DOWN), "down");
+	assert_string_equal(ilbadm_conn_state_name(ILB_CS_ESTABLISHED),
+			    "ESTABLISHED");
+	assert_string_equal(ilbadm_proto_name(IPPROTO_TCP), "tcp");
+	assert_string_equal(ilbadm_proto_name(IPPROTO_UDP), "udp");
+	assert_null(ilbadm_proto_name(IPPROTO_ICMP));
+}
+
+static void test_service_set_sends_only_given(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("service set tcp 1.2.3.4:80 sched lc", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_SET);
+	assert_true(c.has_sched);
+	assert_int_equal(c.sched, ILB_SCHED_LC);
+	assert_false(c.has_fwd);
+
+	expect_ok("service set tcp 1.2.3.4:80 fwd dr", &c);
+	assert_false(c.has_sched);
+	assert_true(c.has_fwd);
+	assert_int_equal(c.fwd, ILB_FWD_DR);
+}
+
+static void test_service_del_show(void **state)
+{
+	static const char *const del[] = { "del", "delete" };
+	static const char *const show[] = { "show", "list", "ls" };
+	struct ilbadm_cmd c;
+	char line[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(del); i++) {
+		snprintf(line, sizeof(line), "service %s udp 9.9.9.9:4000",
+			 del[i]);
+		expect_ok(line, &c);
+		assert_int_equal(c.verb, ILBADM_VERB_DEL);
+		assert_key(&c, IPPROTO_UDP, "9.9.9.9", 4000);
+		assert_false(c.has_sched);
+		assert_false(c.has_fwd);
+	}
+	for (i = 0; i < ARRAY_SIZE(show); i++) {
+		snprintf(line, sizeof(line), "service %s", show[i]);
+		expect_ok(line, &c);
+		assert_int_equal(c.verb, ILBADM_VERB_SHOW);
+		assert_false(c.has_svc);
+	}
+	expect_ok("service show tcp 198.51.100.1:443", &c);
+	assert_key(&c, IPPROTO_TCP, "198.51.100.1", 443);
+}
+
+static void test_server_add_defaults(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("server add tcp 198.51.100.1:80 198.18.3.101", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_SERVER);
+	assert_int_equal(c.verb, ILBADM_VERB_ADD);
+	assert_key(&c, IPPROTO_TCP, "198.51.100.1", 80);
+	assert_int_equal(c.raddr, ip("198.18.3.101"));
+	assert_int_equal(c.rport, 80);		/* the service's port */
+	assert_true(c.has_weight);
+	assert_int_equal(c.weight, 1);
+	assert_false(c.has_fwd);		/* the kernel uses the service's */
+	assert_false(c.has_state);
+	assert_false(c.has_sched);
+}
+
+static void test_server_add_options(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("srv add udp 10.0.0.1:53 10.1.0.1:5353 weight 0 fwd dr state down",
+		  &c);
+	assert_key(&c, IPPROTO_UDP, "10.0.0.1", 53);
+	assert_int_equal(c.raddr, ip("10.1.0.1"));
+	assert_int_equal(c.rport, 5353);
+	assert_int_equal(c.weight, 0);
+	assert_true(c.has_fwd);
+	assert_int_equal(c.fwd, ILB_FWD_DR);
+	assert_true(c.has_state);
+	assert_int_equal(c.state, ILB_SERVER_DOWN);
+
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 weight 65535 state up",
+		  &c);
+	assert_int_equal(c.weight, ILB_SERVER_WEIGHT_MAX);
+	assert_int_equal(c.state, ILB_SERVER_UP);
+}
+
+static void test_server_set_del(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("server set tcp 1.2.3.4:80 5.6.7.8:8080 weight 7", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_SET);
+	assert_int_equal(c.rport, 8080);
+	assert_true(c.has_weight);
+	assert_int_equal(c.weight, 7);
+	assert_false(c.has_fwd);
+	assert_false(c.has_state);
+
+	expect_ok("server set tcp 1.2.3.4:80 5.6.7.8 state down", &c);
+	assert_false(c.has_weight);
+	assert_true(c.has_state);
+	assert_int_equal(c.rport, 80);
+
+	expect_ok("server set tcp 1.2.3.4:80 5.6.7.8 fwd local", &c);
+	assert_true(c.has_fwd);
+	assert_int_equal(c.fwd, ILB_FWD_LOCAL);
+
+	expect_ok("server del tcp 1.2.3.4:80 5.6.7.8:81", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_DEL);
+	assert_int_equal(c.raddr, ip("5.6.7.8"));
+	assert_int_equal(c.rport, 81);
+	assert_false(c.has_weight);
+
+	expect_ok("server delete udp 1.2.3.4:53 5.6.7.8", &c);
+	assert_int_equal(c.rport, 53);
+}
+
+static void test_conn_stats_timeout(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("conn show", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_CONN);
+	assert_int_equal(c.verb, ILBADM_VERB_SHOW);
+	assert_false(c.has_svc);
+
+	expect_ok("conn list udp 198.51.100.1:53", &c);
+	assert_key(&c, IPPROTO_UDP, "198.51.100.1", 53);
+
+	expect_ok("stats show", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_STATS);
+	assert_int_equal(c.verb, ILBADM_VERB_SHOW);
+
+	expect_ok("timeout show", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_TIMEOUT);
+	assert_int_equal(c.verb, ILBADM_VERB_SHOW);
+
+	expect_ok("timeout set tcp 900 tcpfin 120 udp 300", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_SET);
+	assert_true(c.has_tcp && c.has_tcpfin && c.has_udp);
+	assert_int_equal(c.tcp, 900);
+	assert_int_equal(c.tcpfin, 120);
+	assert_int_equal(c.udp, 300);
+
+	expect_ok("timeout set udp 604800", &c);
+	assert_false(c.has_tcp);
+	assert_false(c.has_tcpfin);
+	assert_true(c.has_udp);
+	assert_int_equal(c.udp, ILB_TIMEOUT_MAX);
+
+	expect_ok("timeout set tcpfin 1", &c);
+	assert_true(c.has_tcpfin);
+	assert_int_equal(c.tcpfin, 1);
+}
+
+static void test_no_verb_objects(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("flush", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_FLUSH);
+	assert_int_equal(c.verb, ILBADM_VERB_NONE);
+	assert_string_equal(ilbadm_cmd_name(&c), "flush");
+	expect_ok("save", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_SAVE);
+	expect_ok("restore", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_RESTORE);
+}
+
+/* What save prints must parse back as the same command. */
+static void test_save_lines_round_trip(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("service add tcp 198.51.100.1:80 sched wrr fwd nat", &c);
+	assert_int_equal(c.sched, ILB_SCHED_WRR);
+	expect_ok("server add tcp 198.51.100.1:80 198.18.3.101:8080 weight 3 fwd nat state up",
+		  &c);
+	assert_int_equal(c.rport, 8080);
+	assert_int_equal(c.weight, 3);
+	assert_true(c.has_fwd && c.has_state);
+	expect_ok("timeout set tcp 900 tcpfin 120 udp 300", &c);
+}
+
+struct bad {
+	const char *line;
+	int rc;
+	const char *msg;	/* substring of the error */
+};
+
+static const struct bad bad_inputs[] = {
+	/* addresses */
+	{ "service add tcp 1.2.3:80", ILBADM_ERR, "bad address \"1.2.3\"" },
+	{ "service add tcp 256.1.1.1:80", ILBADM_ERR, "bad address" },
+	{ "service add tcp 1.2.3.4.5:80", ILBADM_ERR, "bad address" },
+	{ "service add tcp 1.2.3.-4:80", ILBADM_ERR, "bad address" },
+	{ "service add tcp a.b.c.d:80", ILBADM_ERR, "bad address" },
+	{ "service add tcp example.com:80", ILBADM_ERR, "bad address" },
+	{ "service add tcp 0x7f.0.0.1:80", ILBADM_ERR, "bad address" },
+	{ "service add tcp :80", ILBADM_ERR, "bad address" },
+	{ "service add tcp 0.0.0.0:80", ILBADM_ERR, "(0.0.0.0/8)" },
+	{ "server add tcp 1.2.3.4:80 0.1.2.3", ILBADM_ERR, "(0.0.0.0/8)" },
+	{ "service add tcp 224.0.0.1:80", ILBADM_ERR, "multicast" },
+	{ "service add tcp 255.255.255.255:80", ILBADM_ERR, "broadcast" },
+	{ "service add tcp 2001:db8::1:80", ILBADM_ERR, "bad address" },
+	{ "service add tcp 1.2.3.4", ILBADM_ERR, "port missing" },
+	{ "server add tcp 1.2.3.4:80 1.2.3", ILBADM_ERR, "bad address" },
+	{ "server add tcp 1.2.3.4:80 999.2.3.4:80", ILBADM_ERR,
+	  "bad address" },
+	/* ports */
+	{ "service add tcp 1.2.3.4:0", ILBADM_ERR, "bad port \"0\" (1..65535)" },
+	{ "service add tcp 1.2.3.4:65536", ILBADM_ERR, "bad port \"65536\"" },
+	{ "service add tcp 1.2.3.4:abc", ILBADM_ERR, "bad port \"abc\"" },
+	{ "service add tcp 1.2.3.4:", ILBADM_ERR, "bad port \"\"" },
+	{ "service add tcp 1.2.3.4:-1", ILBADM_ERR, "bad port" },
+	{ "service add tcp 1.2.3.4:+80", ILBADM_ERR, "bad port" },
+	{ "service add tcp 1.2.3.4:0x50", ILBADM_ERR, "bad port" },
+	{ "service add tcp 1.2.3.4:99999999999999999999", ILBADM_ERR,
+	  "bad port" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8:0", ILBADM_ERR, "bad port \"0\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8:65536", ILBADM_ERR, "bad port" },
+	{ "server del tcp 1.2.3.4:80 5.6.7.8:x", ILBADM_ERR, "bad port" },
+	/* weights */
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 weight -1", ILBADM_ERR,
+	  "bad weight \"-1\" (0..65535)" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 weight 65536", ILBADM_ERR,
+	  "bad weight \"65536\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 weight abc", ILBADM_ERR,
+	  "bad weight \"abc\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 weight 1.5", ILBADM_ERR,
+	  "bad weight" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 weight 4294967297", ILBADM_ERR,
+	  "bad weight" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 weight", ILBADM_ERR,
+	  "missing value after \"weight\"" },
+	/* protocols */
+	{ "service add icmp 1.2.3.4:80", ILBADM_ERR,
+	  "bad protocol \"icmp\" (tcp or udp)" },
+	{ "service add TCP 1.2.3.4:80", ILBADM_ERR, "bad protocol" },
+	{ "service add 6 1.2.3.4:80", ILBADM_ERR, "bad protocol" },
+	{ "service add 1.2.3.4:80", ILBADM_ERR, "bad protocol" },
+	{ "server add sctp 1.2.3.4:80 5.6.7.8", ILBADM_ERR, "bad protocol" },
+	{ "conn show ip 1.2.3.4:80", ILBADM_ERR, "bad protocol" },
+	/* enums */
+	{ "service add tcp 1.2.3.4:80 sched fifo", ILBADM_ERR,
+	  "bad sched \"fifo\"" },
+	{ "service add tcp 1.2.3.4:80 fwd tun", ILBADM_ERR, "bad fwd \"tun\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 state drain", ILBADM_ERR,
+	  "bad state \"drain\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 fwd NAT", ILBADM_ERR, "bad fwd" },
+	/* keywords */
+	{ "service add tcp 1.2.3.4:80 weight 3", ILBADM_ERR,
+	  "unknown argument \"weight\"" },
+	{ "service add tcp 1.2.3.4:80 foo bar", ILBADM_ERR,
+	  "unknown argument \"foo\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 sched rr", ILBADM_ERR,
+	  "unknown argument \"sched\"" },
+	{ "timeout set tcp 10 weight 1", ILBADM_ERR, "unknown argument" },
+	{ "service add tcp 1.2.3.4:80 sched", ILBADM_ERR,
+	  "missing value after \"sched\"" },
+	{ "service add tcp 1.2.3.4:80 sched rr sched wrr", ILBADM_ERR,
+	  "\"sched\" given twice" },
+	{ "service add tcp 1.2.3.4:80 fwd nat fwd nat", ILBADM_ERR,
+	  "given twice" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 weight 1 weight 2", ILBADM_ERR,
+	  "\"weight\" given twice" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 state up state down", ILBADM_ERR,
+	  "given twice" },
+	{ "timeout set tcp 10 tcp 20", ILBADM_ERR, "\"tcp\" given twice" },
+	/* missing arguments */
+	{ "service add", ILBADM_ERR, "missing PROTO VIP:PORT" },
+	{ "service add tcp", ILBADM_ERR, "missing VIP:PORT" },
+	{ "service del", ILBADM_ERR, "missing PROTO VIP:PORT" },
+	{ "service show tcp", ILBADM_ERR, "missing VIP:PORT" },
+	{ "server add tcp 1.2.3.4:80", ILBADM_ERR, "missing RIP[:RPORT]" },
+	{ "server del udp 1.2.3.4:80", ILBADM_ERR, "missing RIP" },
+	{ "server add", ILBADM_ERR, "missing PROTO" },
+	{ "conn show tcp", ILBADM_ERR, "missing VIP:PORT" },
+	/* nothing to do, or too much */
+	{ "service set tcp 1.2.3.4:80", ILBADM_ERR, "nothing to change" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8", ILBADM_ERR,
+	  "nothing to change" },
+	{ "timeout set", ILBADM_ERR, "nothing to change" },
+	{ "service del tcp 1.2.3.4:80 sched rr", ILBADM_ERR,
+	  "unexpected argument \"sched\"" },
+	{ "server del tcp 1.2.3.4:80 5.6.7.8 weight 1", ILBADM_ERR,
+	  "unexpected argument" },
+	{ "service show tcp 1.2.3.4:80 extra", ILBADM_ERR,
+	  "unexpected argument" },
+	{ "stats show now", ILBADM_ERR, "unexpected argument \"now\"" },
+	{ "timeout show tcp", ILBADM_ERR, "unexpected argument" },
+	{ "flush all", ILBADM_ERR, "flush: unexpected argument \"all\"" },
+	{ "save x", ILBADM_ERR, "unexpected argument" },
+	/* timeouts */
+	{ "timeout set tcp 0", ILBADM_ERR, "bad tcp timeout \"0\" (1..604800)" },
+	{ "timeout set udp 604801", ILBADM_ERR, "bad udp timeout" },
+	{ "timeout set tcpfin x", ILBADM_ERR, "bad tcpfin timeout" },
+	{ "timeout set tcp -5", ILBADM_ERR, "bad tcp timeout" },
+	{ "timeout set udp", ILBADM_ERR, "missing value after \"udp\"" },
+	/* objects and verbs: usage errors */
+	{ "", ILBADM_USAGE, "missing object" },
+	{ "bogus", ILBADM_USAGE, "unknown object \"bogus\"" },
+	{ "Service show", ILBADM_USAGE, "unknown object" },
+	{ "service", ILBADM_USAGE, "missing verb" },
+	{ "service frob", ILBADM_USAGE, "unknown verb \"frob\"" },
+	{ "server show", ILBADM_USAGE, "unknown verb" },
+	{ "conn add", ILBADM_USAGE, "unknown verb" },
+	{ "stats", ILBADM_USAGE, "missing verb" },
+	{ "stats del", ILBADM_USAGE, "unknown verb" },
+	{ "timeout", ILBADM_USAGE, "missing verb" },
+	{ "timeout add tcp 5", ILBADM_USAGE, "unknown verb" },
+};
+
+static void test_bad_inputs(void **state)
+{
+	struct ilbadm_cmd c;
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad_inputs); i++) {
+		const struct bad *b = &bad_inputs[i];
+
+		r = parse(b->line, &c);
+		if (r != b->rc || !strstr(err, b->msg) ||
+		    strchr(err, '\n'))
+			print_error("\"%s\": rc %d (want %d), error \"%s\" (want \"%s\")\n",
+				    b->line, r, b->rc, err, b->msg);
+		assert_int_equal(r, b->rc);
+		assert_non_null(strstr(err, b->msg));
+		assert_null(strchr(err, '\n'));
+	}
+}
+
+static void test_parse_u32(void **state)
+{
+	uint32_t v = 12345;
+
+	(void)state;
+	assert_int_equal(ilbadm_parse_u32("0", "x", 0, 10, &v, err,
+					  sizeof(err)), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(ilbadm_parse_u32("4294967295", "x", 0, UINT32_MAX,
+					  &v, err, sizeof(err)), 0);
+	assert_int_equal(v, UINT32_MAX);
+	assert_int_equal(ilbadm_parse_u32("007", "x", 0, 10, &v, err,
+					  sizeof(err)), 0);
+	assert_int_equal(v, 7);
+	v = 99;
+	assert_int_equal(ilbadm_parse_u32("4294967296", "x", 0, UINT32_MAX,
+					  &v, err, sizeof(err)), -1);
+	assert_int_equal(ilbadm_parse_u32("11", "x", 0, 10, &v, err,
+					  sizeof(err)), -1);
+	assert_int_equal(ilbadm_parse_u32("", "x", 0, 10, &v, err,
+					  sizeof(err)), -1);
+	assert_int_equal(ilbadm_parse_u32(" 1", "x", 0, 10, &v, err,
+					  sizeof(err)), -1);
+	assert_int_equal(ilbadm_parse_u32("1 ", "x", 0, 10, &v, err,
+					  sizeof(err)), -1);
+	assert_int_equal(v, 99);	/* untouched on error */
+	assert_string_equal(err, "bad x \"1 \" (0..10)");
+}
+
+static void test_addrport(void **state)
+{
+	uint32_t a = 0;
+	uint16_t p = 0;
+	bool has = true;
+
+	(void)state;
+	assert_int_equal(ilbadm_parse_addrport("10.0.0.1", true, &a, &p, &has,
+					       err, sizeof(err)), 0);
+	assert_false(has);
+	assert_int_equal(a, ip("10.0.0.1"));
+	assert_int_equal(ilbadm_parse_addrport("10.0.0.2:1", true, &a, &p,
+					       &has, err, sizeof(err)), 0);
+	assert_true(has);
+	assert_int_equal(p, 1);
+	assert_int_equal(a, ip("10.0.0.2"));
+	assert_int_equal(ilbadm_parse_addrport("10.0.0.1", false, &a, &p,
+					       NULL, err, sizeof(err)), -1);
+	assert_int_equal(ilbadm_parse_addrport(
+		"1111111111111111111111111111111111111111111111111111111111111111111:1",
+		true, &a, &p, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "too long"));
+}
+
+static void test_fmt_ipv4(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_string_equal(ilbadm_fmt_ipv4(ip("198.51.100.1"), buf,
+					    sizeof(buf)), "198.51.100.1");
+	assert_string_equal(ilbadm_fmt_ipv4(ip("255.255.255.255"), buf,
+					    sizeof(buf)), "255.255.255.255");
+}
+
+static void test_split_line(void **state)
+{
+	char *argv[4];
+	char l1[] = "  service  add\ttcp 1.2.3.4:80  # a comment\r\n";
+	char l2[] = "# only a comment";
+	char l3[] = " \t \n";
+	char l4[] = "a b c d e";
+	char l5[] = "ilbadm flush";
+
+	(void)state;
+	assert_int_equal(ilbadm_split_line(l1, argv, 4), 4);
+	assert_string_equal(argv[0], "service");
+	assert_string_equal(argv[1], "add");
+	assert_string_equal(argv[2], "tcp");
+	assert_string_equal(argv[3], "1.2.3.4:80");
+	assert_int_equal(ilbadm_split_line(l2, argv, 4), 0);
+	assert_int_equal(ilbadm_split_line(l3, argv, 4), 0);
+	assert_int_equal(ilbadm_split_line(l4, argv, 4), -1);
+	assert_int_equal(ilbadm_split_line(l5, argv, 4), 2);
+	assert_string_equal(argv[0], "ilbadm");
+}
+
+static void test_parse_resets_cmd(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 fwd dr state down", &c);
+	expect_ok("stats show", &c);
+	assert_false(c.has_fwd);
+	assert_false(c.has_state);
+	assert_false(c.has_svc);
+	assert_false(c.has_weight);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_service_add_defaults),
+		cmocka_unit_test(test_service_add_options),
+		cmocka_unit_test(test_every_sched_and_fwd),
+		cmocka_unit_test(test_service_set_sends_only_given),
+		cmocka_unit_test(test_service_del_show),
+		cmocka_unit_test(test_server_add_defaults),
+		cmocka_unit_test(test_server_add_options),
+		cmocka_unit_test(test_server_set_del),
+		cmocka_unit_test(test_conn_stats_timeout),
+		cmocka_unit_test(test_no_verb_objects),
+		cmocka_unit_test(test_save_lines_round_trip),
+		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_parse_u32),
+		cmocka_unit_test(test_addrport),
+		cmocka_unit_test(test_fmt_ipv4),
+		cmocka_unit_test(test_split_line),
+		cmocka_unit_test(test_parse_resets_cmd),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ilbadm conn show: the connection table, streamed as the dump arrives.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <netlink/genl/genl.h>
+
+#include "ilbadm.h"
+
+static const struct nla_policy conn_policy[ILB_CONN_A_MAX + 1] = {
+	[ILB_CONN_A_PROTO] = { .type = NLA_U8 },
+	[ILB_CONN_A_CADDR] = { .type = NLA_U32 },
+	[ILB_CONN_A_CPORT] = { .type = NLA_U16 },
+	[ILB_CONN_A_VADDR] = { .type = NLA_U32 },
+	[ILB_CONN_A_VPORT] = { .type = NLA_U16 },
+	[ILB_CONN_A_RADDR] = { .type = NLA_U32 },
+	[ILB_CONN_A_RPORT] = { .type = NLA_U16 },
+	[ILB_CONN_A_FWD] = { .type = NLA_U8 },
+	[ILB_CONN_A_STATE] = { .type = NLA_U8 },
+	[ILB_CONN_A_EXPIRES] = { .type = NLA_U32 },
+};
+
+static const int conn_required[] = {
+	ILB_CONN_A_PROTO, ILB_CONN_A_CADDR, ILB_CONN_A_CPORT,
+	ILB_CONN_A_VADDR, ILB_CONN_A_VPORT, ILB_CONN_A_RADDR,
+	ILB_CONN_A_RPORT,
+};
+
+struct conn_out {
+	struct ilbadm_json *j;	/* NULL: plain */
+};
+
+static uint16_t port_of(struct nlattr *a)
+{
+	return ntohs(nla_get_u16(a));
+}
+
+static void conn_json(struct ilbadm_json *j, struct nlattr **a)
+{
+	char buf[ILBADM_ADDRPORT_LEN], n[12];
+	uint8_t proto = nla_get_u8(a[ILB_CONN_A_PROTO]);
+	uint8_t v;
+
+	ilbadm_json_obj_open(j);
+	ilbadm_json_kv_str(j, "proto",
+			   ilbadm_name_or_num(ilbadm_proto_name(proto), proto,
+					      n));
+	ilbadm_json_kv_str(j, "client", ilbadm_fmt_addrport(
+		nla_get_u32(a[ILB_CONN_A_CADDR]), port_of(a[ILB_CONN_A_CPORT]),
+		proto, false, buf, sizeof(buf)));
+	ilbadm_json_kv_str(j, "vip", ilbadm_fmt_addrport(
+		nla_get_u32(a[ILB_CONN_A_VADDR]), port_of(a[ILB_CONN_A_VPORT]),
+		proto, false, buf, sizeof(buf)));
+	ilbadm_json_kv_str(j, "server", ilbadm_fmt_addrport(
+		nla_get_u32(a[ILB_CONN_A_RADDR]), port_of(a[ILB_CONN_A_RPORT]),
+		proto, false, buf, sizeof(buf)));
+	if (a[ILB_CONN_A_FWD]) {
+		v = nla_get_u8(a[ILB_CONN_A_FWD]);
+		ilbadm_json_kv_str(j, "fwd",
+				   ilbadm_name_or_num(ilbadm_fwd_name(v), v, n));
+	}
+	if (a[ILB_CONN_A_STATE]) {
+		v = nla_get_u8(a[ILB_CONN_A_STATE]);
+		ilbadm_json_kv_str(j, "state", ilbadm_name_or_num(
+			ilbadm_conn_state_name(v), v, n));
+	}
+	if (a[ILB_CONN_A_EXPIRES])
+		ilbadm_json_kv_uint(j, "expires_ms",
+				    nla_get_u32(a[ILB_CONN_A_EXPIRES]));
+	ilbadm_json_obj_close(j);
+}
+
+static void conn_plain(struct nlattr **a)
+{
+	char c[ILBADM_ADDRPORT_LEN], vip[ILBADM_ADDRPORT_LEN];
+	char r[ILBADM_ADDRPORT_LEN], n[12];
+	uint8_t proto = nla_get_u8(a[ILB_CONN_A_PROTO]);
+	bool names = !ilbadm_opts.numeric;
+	uint32_t ms;
+	uint8_t v;
+
+	/* The client's port is ephemeral: never a service name. */
+	ilbadm_fmt_addrport(nla_get_u32(a[ILB_CONN_A_CADDR]),
+			    port_of(a[ILB_CONN_A_CPORT]), proto, false, c,
+			    sizeof(c));
+	ilbadm_fmt_addrport(nla_get_u32(a[ILB_CONN_A_VADDR]),
+			    port_of(a[ILB_CONN_A_VPORT]), proto, names, vip,
+			    sizeof(vip));
+	ilbadm_fmt_addrport(nla_get_u32(a[ILB_CONN_A_RADDR]),
+			    port_of(a[ILB_CONN_A_RPORT]), proto, names, r,
+			    sizeof(r));
+	printf("%s  %s -> %s -> %s",
+	       ilbadm_name_or_num(ilbadm_proto_name(proto), proto, n), c, vip,
+	       r);
+	if (a[ILB_CONN_A_FWD]) {
+		v = nla_get_u8(a[ILB_CONN_A_FWD]);
+		printf("  fwd %s", ilbadm_name_or_num(ilbadm_fwd_name(v), v, n));
+	}
+	if (a[ILB_CONN_A_STATE]) {
+		v = nla_get_u8(a[ILB_CONN_A_STATE]);
+		printf("  state %s", ilbadm_name_or_num(
+			ilbadm_conn_state_name(v), v, n));
+	}
+	if (a[ILB_CONN_A_EXPIRES]) {
+		ms = nla_get_u32(a[ILB_CONN_A_EXPIRES]);
+		printf("  expires %u.%us", ms / 1000, ms % 1000 / 100);
+	}
+	putchar('\n');
+}
+
+static int conn_reply(struct nlattr **tb, void *arg)
+{
+	struct nlattr *a[ILB_CONN_A_MAX + 1];
+	struct conn_out *o = arg;
+	size_t i;
+
+	if (!tb[ILB_A_CONN] ||
+	    nla_parse_nested(a, ILB_CONN_A_MAX, tb[ILB_A_CONN],
+			     conn_policy) < 0)
+		return -EPROTO;
+	for (i = 0; i < sizeof(conn_required) / sizeof(conn_required[0]); i++)
+		if (!a[conn_required[i]])
+			return -EPROTO;
+	if (o->j)
+		conn_json(o->j, a);
+	else
+		conn_plain(a);
+	return 0;
+}
+
+int ilbadm_conn(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
+{
+	struct conn_out o = { NULL };
+	struct ilbadm_nlerr e;
+	struct ilbadm_json j;
+	struct nlattr *n;
+	struct nl_msg *m;
+	char ctx[96], k[ILBADM_KEY_LEN];
+	int r;
+
+	if (c->has_svc)
+		snprintf(ctx, sizeof(ctx), "conn show %s",
+			 ilbadm_key_str(&c->svc, k, sizeof(k)));
+	else
+		snprintf(ctx, sizeof(ctx), "conn show");
+	m = ilbadm_nl_msg(nl, ILB_CMD_CONN_GET, true);
+	if (m && c->has_svc) {
+		n = ilbadm_nl_put_svc_key(m, &c->svc);
+		if (n) {
+			nla_nest_end(m, n);
+		} else {
+			nlmsg_free(m);
+			m = NULL;
+		}
+	}
+	if (!m) {
+		fprintf(stderr, "ilbadm: %s%s: %s\n", ilbadm_err_prefix, ctx,
+			strerror(ENOMEM));
+		return ILBADM_ERR;
+	}
+	if (ilbadm_opts.json) {
+		ilbadm_json_init(&j, stdout);
+		ilbadm_json_arr_open(&j);
+		o.j = &j;
+	}
+	r = ilbadm_nl_run(nl, m, conn_reply, &o, &e);
+	if (o.j) {
+		ilbadm_json_arr_close(&j);
+		ilbadm_json_end(&j);
+	}
+	if (r) {
+		fflush(stdout);
+		ilbadm_nl_perror(ctx, ILBADM_WHAT_SERVICE, &e);
+		return ILBADM_ERR;
+	}
+	return ILBADM_OK;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ilbadm: what the command modules share.
+ */
+#ifndef ILBADM_H
+#define ILBADM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "parse.h"
+#include "nl.h"
+#include "out.h"
+
+#define ILBADM_VERSION	"0.1"
+
+struct ilbadm_srv {
+	uint32_t addr;			/* network byte order */
+	uint16_t port;			/* host byte order */
+	uint32_t weight;
+	uint8_t fwd;
+	uint8_t state;
+	uint32_t active;
+	uint32_t inactive;
+	struct ilbadm_cnt st;
+};
+
+struct ilbadm_svc {
+	struct ilbadm_svc_key key;
+	uint8_t sched;
+	uint8_t fwd;
+	uint32_t nservers;
+	struct ilbadm_cnt st;
+	struct ilbadm_srv *srv;		/* sorted by address, port */
+	size_t nsrv;
+	size_t cap;
+	bool gone;			/* deleted while being listed */
+};
+
+struct ilbadm_svc_list {
+	struct ilbadm_svc *v;		/* sorted by proto, address, port */
+	size_t n;
+	size_t cap;
+};
+
+struct ilbadm_timeouts {
+	bool has_tcp, has_tcpfin, has_udp;
+	uint32_t tcp, tcpfin, udp;
+};
+
+/* Runs one parsed command; ILBADM_OK or ILBADM_ERR (error printed). */
+int ilbadm_run(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+
+/* service.c */
+int ilbadm_service(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+int ilbadm_flush(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+/* "tcp 198.51.100.1:80", always numeric (buf of ILBADM_KEY_LEN) */
+#define ILBADM_KEY_LEN	48
+const char *ilbadm_key_str(const struct ilbadm_svc_key *k, char *buf,
+			   size_t len);
+/*
+ * The service key (or, key NULL, every service) with its servers, sorted.
+ * Prints errors under ctx; returns ILBADM_OK or ILBADM_ERR.
+ */
+int ilbadm_svc_load(struct ilbadm_nl *nl, const struct ilbadm_svc_key *key,
+		    struct ilbadm_svc_list *l, const char *ctx);
+void ilbadm_svc_list_free(struct ilbadm_svc_list *l);
+
+/* server.c */
+int ilbadm_server(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+/* Fills s->srv from a SERVER_GET dump; 0 or -1 with e. */
+int ilbadm_srv_dump(struct ilbadm_nl *nl, struct ilbadm_svc *s,
+		    struct ilbadm_nlerr *e);
+
+/* conn.c */
+int ilbadm_conn(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+
+/* stats.c */
+int ilbadm_stats(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+/* ILB_*_A_STATS nest (enum ilb_cnt_attr) into c; 0 or -EPROTO. */
+int ilbadm_cnt_parse(struct nlattr *nest, struct ilbadm_cnt *c);
+
+/* timeout.c */
+int ilbadm_timeout(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+int ilbadm_timeout_get(struct ilbadm_nl *nl, struct ilbadm_timeouts *t,
+		       struct ilbadm_nlerr *e);
+
+/* save.c */
+int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+
+/* restore.c: a script read and parsed before any netlink I/O. */
+struct ilbadm_script {
+	struct ilbadm_cmd *cmd;
+	unsigned int *line;
+	size_t n;
+};
+
+int ilbadm_restore_read(FILE *f, struct ilbadm_script *s);
+int ilbadm_restore_run(struct ilbadm_nl *nl, const struct ilbadm_script *s);
+void ilbadm_script_free(struct ilbadm_script *s);
+
+#endif /* ILBADM_H */

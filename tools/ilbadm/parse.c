@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ilbadm: command-line parsing into struct ilbadm_cmd. No netlink here, so
+ * that every rule can be unit-tested; everything the kernel would reject for
+ * a syntactic reason is rejected here first.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "parse.h"
+
+struct word {
+	const char *name;
+	int val;
+};
+
+static const struct word objects[] = {
+	{ "service", ILBADM_OBJ_SERVICE },
+	{ "svc", ILBADM_OBJ_SERVICE },
+	{ "server", ILBADM_OBJ_SERVER },
+	{ "srv", ILBADM_OBJ_SERVER },
+	{ "conn", ILBADM_OBJ_CONN },
+	{ "connection", ILBADM_OBJ_CONN },
+	{ "stats", ILBADM_OBJ_STATS },
+	{ "timeout", ILBADM_OBJ_TIMEOUT },
+	{ "flush", ILBADM_OBJ_FLUSH },
+	{ "save", ILBADM_OBJ_SAVE },
+	{ "restore", ILBADM_OBJ_RESTORE },
+	{ NULL, 0 }
+};
+
+static const struct word verbs[] = {
+	{ "add", ILBADM_VERB_ADD },
+	{ "set", ILBADM_VERB_SET },
+	{ "del", ILBADM_VERB_DEL },
+	{ "delete", ILBADM_VERB_DEL },
+	{ "show", ILBADM_VERB_SHOW },
+	{ "list", ILBADM_VERB_SHOW },
+	{ "ls", ILBADM_VERB_SHOW },
+	{ NULL, 0 }
+};
+
+/* Keywords that take one value. */
+#define KW_SCHED	(1U << 0)
+#define KW_FWD		(1U << 1)
+#define KW_WEIGHT	(1U << 2)
+#define KW_STATE	(1U << 3)
+#define KW_TCP		(1U << 4)
+#define KW_TCPFIN	(1U << 5)
+#define KW_UDP		(1U << 6)
+
+static const struct word keywords[] = {
+	{ "sched", KW_SCHED },
+	{ "fwd", KW_FWD },
+	{ "weight", KW_WEIGHT },
+	{ "state", KW_STATE },
+	{ "tcp", KW_TCP },
+	{ "tcpfin", KW_TCPFIN },
+	{ "udp", KW_UDP },
+	{ NULL, 0 }
+};
+
+static const char *const sched_names[__ILB_SCHED_MAX] = {
+	[ILB_SCHED_RR] = "rr",
+	[ILB_SCHED_WRR] = "wrr",
+	[ILB_SCHED_LC] = "lc",
+	[ILB_SCHED_WLC] = "wlc",
+	[ILB_SCHED_SH] = "sh",
+	[ILB_SCHED_MH] = "mh",
+};
+
+static const char *const fwd_names[__ILB_FWD_MAX] = {
+	[ILB_FWD_NAT] = "nat",
+	[ILB_FWD_DR] = "dr",
+	[ILB_FWD_LOCAL] = "local",
+};
+
+static const char *const state_names[__ILB_SERVER_STATE_MAX] = {
+	[ILB_SERVER_UP] = "up",
+	[ILB_SERVER_DOWN] = "down",
+};
+
+static const char *const conn_state_names[__ILB_CS_MAX] = {
+	[ILB_CS_SYN] = "SYN",
+	[ILB_CS_ESTABLISHED] = "ESTABLISHED",
+	[ILB_CS_FIN] = "FIN",
+	[ILB_CS_CLOSE] = "CLOSE",
+	[ILB_CS_UDP] = "UDP",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int lookup(const struct word *w, const char *s)
+{
+	for (; w->name; w++)
+		if (!strcmp(w->name, s))
+			return w->val;
+	return -1;
+}
+
+static int lookup_name(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
+const char *ilbadm_proto_name(unsigned int proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	}
+	return NULL;
+}
+
+const char *ilbadm_sched_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(sched_names) ? sched_names[v] : NULL;
+}
+
+const char *ilbadm_fwd_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(fwd_names) ? fwd_names[v] : NULL;
+}
+
+const char *ilbadm_state_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(state_names) ? state_names[v] : NULL;
+}
+
+const char *ilbadm_conn_state_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(conn_state_names) ? conn_state_names[v] : NULL;
+}
+
+const char *ilbadm_fmt_ipv4(uint32_t addr, char *buf, size_t len)
+{
+	struct in_addr a = { .s_addr = addr };
+
+	if (!inet_ntop(AF_INET, &a, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+int ilbadm_parse_proto(const char *s, uint8_t *proto, char *err, size_t len)
+{
+	if (!strcmp(s, "tcp"))
+		*proto = IPPROTO_TCP;
+	else if (!strcmp(s, "udp"))
+		*proto = IPPROTO_UDP;
+	else
+		return fail(err, len, "bad protocol \"%s\" (tcp or udp)", s);
+	return 0;
+}
+
+int ilbadm_parse_ipv4(const char *s, uint32_t *addr, char *err, size_t len)
+{
+	struct in_addr a;
+	uint32_t h;
+
+	/* inet_pton() takes exactly four decimal octets: no "1.2.3", no
+	 * "0x7f.1", no "256.1.1.1", no leading or trailing junk.
+	 */
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return fail(err, len, "bad address \"%s\" (IPv4 a.b.c.d)", s);
+	h = ntohl(a.s_addr);
+	if ((h & 0xff000000U) == 0)
+		return fail(err, len, "bad address \"%s\" (0.0.0.0/8)", s);
+	if ((h & 0xf0000000U) == 0xe0000000U)
+		return fail(err, len, "bad address \"%s\" (multicast)", s);
+	if (h == 0xffffffffU)
+		return fail(err, len, "bad address \"%s\" (broadcast)", s);
+	*addr = a.s_addr;
+	return 0;
+}
+
+int ilbadm_parse_u32(const char *s, const char *what, uint32_t min,
+		     uint32_t max, uint32_t *v, char *err, size_t len)
+{
+	unsigned long long x = 0;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || p - s >= 10)
+			break;
+		x = x * 10 + (unsigned int)(*p - '0');
+	}
+	if (!*s || *p || x < min || x > max)
+		return fail(err, len, "bad %s \"%s\" (%u..%u)", what, s, min,
+			    max);
+	*v = (uint32_t)x;
+	return 0;
+}
+
+int ilbadm_parse_port(const char *s, uint16_t *port, char *err, size_t len)
+{
+	uint32_t v;
+
+	if (ilbadm_parse_u32(s, "port", 1, 65535, &v, err, len))
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int ilbadm_parse_addrport(const char *s, bool port_optional, uint32_t *addr,
+			  uint16_t *port, bool *has_port, char *err,
+			  size_t len)
+{
+	char buf[64];
+	char *colon;
+
+	if (strlen(s) >= sizeof(buf))
+		return fail(err, len, "bad address \"%.*s...\" (too long)",
+			    16, s);
+	strcpy(buf, s);
+	colon = strrchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	else if (!port_optional)
+		return fail(err, len,
+			    "bad address \"%s\" (ADDR:PORT, port missing)", s);
+	if (ilbadm_parse_ipv4(buf, addr, err, len))
+		return -1;
+	if (colon && ilbadm_parse_port(colon + 1, port, err, len))
+		return -1;
+	if (has_port)
+		*has_port = colon != NULL;
+	return 0;
+}
+
+int ilbadm_parse_sched(const char *s, uint8_t *v, char *err, size_t len)
+{
+	int i = lookup_name(sched_names, ARRAY_SIZE(sched_names), s);
+
+	if (i < 0)
+		return fail(err, len,
+			    "bad sched \"%s\" (rr, wrr, lc, wlc, sh, mh)", s);
+	*v = (uint8_t)i;
+	return 0;
+}
+
+int ilbadm_parse_fwd(const char *s, uint8_t *v, char *err, size_t len)
+{
+	int i = lookup_name(fwd_names, ARRAY_SIZE(fwd_names), s);
+
+	if (i < 0)
+		return fail(err, len, "bad fwd \"%s\" (nat, dr, local)", s);
+	*v = (uint8_t)i;
+	return 0;
+}
+
+int ilbadm_parse_state(const char *s, uint8_t *v, char *err, size_t len)
+{
+	int i = lookup_name(state_names, ARRAY_SIZE(state_names), s);
+
+	if (i < 0)
+		return fail(err, len, "bad state \"%s\" (up, down)", s);
+	*v = (uint8_t)i;
+	return 0;
+}
+
+const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
+{
+	static const char *const names[][5] = {
+		[ILBADM_OBJ_SERVICE] = { "service", "service add",
+					 "service set", "service del",
+					 "service show" },
+		[ILBADM_OBJ_SERVER] = { "server", "server add", "server set",
+					"server del", "server show" },
+		[ILBADM_OBJ_CONN] = { "conn", NULL, NULL, NULL, "conn show" },
+		[ILBADM_OBJ_STATS] = { "stats", NULL, NULL, NULL,
+				       "stats show" },
+		[ILBADM_OBJ_TIMEOUT] = { "timeout", NULL, "timeout set", NULL,
+					 "timeout show" },
+		[ILBADM_OBJ_FLUSH] = { "flush" },
+		[ILBADM_OBJ_SAVE] = { "save" },
+		[ILBADM_OBJ_RESTORE] = { "restore" },
+	};
+	const char *n = NULL;
+
+	if ((size_t)cmd->obj < ARRAY_SIZE(names) &&
+	    (size_t)cmd->verb < ARRAY_SIZE(names[0]))
+		n = names[cmd->obj][cmd->verb];
+	return n ? n : "ilbadm";
+}
+
+/* PROTO VIP:PORT at argv[*i]; advances *i past them. */
+static int parse_svc_key(int argc, char *const argv[], int *i,
+			 struct ilbadm_cmd *c, char *err, size_t len)
+{
+	const char *name = ilbadm_cmd_name(c);
+
+	if (*i >= argc)
+		return fail(err, len, "%s: missing PROTO VIP:PORT", name);
+	if (ilbadm_parse_proto(argv[*i], &c->svc.proto, err, len))
+		return -1;
+	if (*i + 1 >= argc)
+		return fail(err, len, "%s: missing VIP:PORT after \"%s\"",
+			    name, argv[*i]);
+	if (ilbadm_parse_addrport(argv[*i + 1], false, &c->svc.addr,
+				  &c->svc.port, NULL, err, len))
+		return -1;
+	c->has_svc = true;
+	*i += 2;
+	return 0;
+}
+
+/* RIP[:RPORT] at argv[*i]; RPORT defaults to the service's port. */
+static int parse_server_key(int argc, char *const argv[], int *i,
+			    struct ilbadm_cmd *c, char *err, size_t len)
+{
+	bool has_port;
+
+	if (*i >= argc)
+		return fail(err, len, "%s: missing RIP[:RPORT]",
+			    ilbadm_cmd_name(c));
+	if (ilbadm_parse_addrport(argv[*i], true, &c->raddr, &c->rport,
+				  &has_port, err, len))
+		return -1;
+	if (!has_port)
+		c->rport = c->svc.port;
+	(*i)++;
+	return 0;
+}
+
+static int parse_keywords(int argc, char *const argv[], int i,
+			  unsigned int allowed, struct ilbadm_cmd *c,
+			  char *err, size_t len)
+{
+	const char *name = ilbadm_cmd_name(c);
+	unsigned int seen = 0;
+	const char *v;
+	int kw, r = 0;
+
+	for (; i < argc; i += 2) {
+		kw = lookup(keywords, argv[i]);
+		if (kw < 0 || !((unsigned int)kw & allowed))
+			return fail(err, len, "%s: unknown argument \"%s\"",
+				    name, argv[i]);
+		if (seen & (unsigned int)kw)
+			return fail(err, len, "%s: \"%s\" given twice", name,
+				    argv[i]);
+		seen |= (unsigned int)kw;
+		if (i + 1 >= argc)
+			return fail(err, len, "%s: missing value after \"%s\"",
+				    name, argv[i]);
+		v = argv[i + 1];
+		switch (kw) {
+		case KW_SCHED:
+			r = ilbadm_parse_sched(v, &c->sched, err, len);
+			c->has_sched = true;
+			break;
+		case KW_FWD:
+			r = ilbadm_parse_fwd(v, &c->fwd, err, len);
+			c->has_fwd = true;
+			break;
+		case KW_WEIGHT:
+			r = ilbadm_parse_u32(v, "weight", 0,
+					     ILB_SERVER_WEIGHT_MAX, &c->weight,
+					     err, len);
+			c->has_weight = true;
+			break;
+		case KW_STATE:
+			r = ilbadm_parse_state(v, &c->state, err, len);
+			c->has_state = true;
+			break;
+		case KW_TCP:
+			r = ilbadm_parse_u32(v, "tcp timeout", 1,
+					     ILB_TIMEOUT_MAX, &c->tcp, err,
+					     len);
+			c->has_tcp = true;
+			break;
+		case KW_TCPFIN:
+			r = ilbadm_parse_u32(v, "tcpfin timeout", 1,
+					     ILB_TIMEOUT_MAX, &c->tcpfin, err,
+					     len);
+			c->has_tcpfin = true;
+			break;
+		case KW_UDP:
+			r = ilbadm_parse_u32(v, "udp timeout", 1,
+					     ILB_TIMEOUT_MAX, &c->udp, err,
+					     len);
+			c->has_udp = true;
+			break;
+		}
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static int no_more(int argc, char *const argv[], int i,
+		   const struct ilbadm_cmd *c, char *err, size_t len)
+{
+	if (i < argc)
+		return fail(err, len, "%s: unexpected argument \"%s\"",
+			    ilbadm_cmd_name(c), argv[i]);
+	return 0;
+}
+
+static int parse_service(int argc, char *const argv[], int i,
+			 struct ilbadm_cmd *c, char *err, size_t len)
+{
+	switch (c->verb) {
+	case ILBADM_VERB_ADD:
+	case ILBADM_VERB_SET:
+		if (parse_svc_key(argc, argv, &i, c, err, len) ||
+		    parse_keywords(argc, argv, i, KW_SCHED | KW_FWD, c, err,
+				   len))
+			return -1;
+		if (c->verb == ILBADM_VERB_SET && !c->has_sched &&
+		    !c->has_fwd)
+			return fail(err, len,
+				    "service set: nothing to change (sched, fwd)");
+		if (c->verb == ILBADM_VERB_ADD && !c->has_sched) {
+			c->has_sched = true;
+			c->sched = ILB_SCHED_RR;
+		}
+		if (c->verb == ILBADM_VERB_ADD && !c->has_fwd) {
+			c->has_fwd = true;
+			c->fwd = ILB_FWD_NAT;
+		}
+		return 0;
+	case ILBADM_VERB_DEL:
+		if (parse_svc_key(argc, argv, &i, c, err, len))
+			return -1;
+		return no_more(argc, argv, i, c, err, len);
+	case ILBADM_VERB_SHOW:
+		if (i < argc && parse_svc_key(argc, argv, &i, c, err, len))
+			return -1;
+		return no_more(argc, argv, i, c, err, len);
+	default:
+		return -1;
+	}
+}
+
+static int parse_server(int argc, char *const argv[], int i,
+			struct ilbadm_cmd *c, char *err, size_t len)
+{
+	if (parse_svc_key(argc, argv, &i, c, err, len) ||
+	    parse_server_key(argc, argv, &i, c, err, len))
+		return -1;
+	switch (c->verb) {
+	case ILBADM_VERB_ADD:
+	case ILBADM_VERB_SET:
+		if (parse_keywords(argc, argv, i,
+				   KW_WEIGHT | KW_FWD | KW_STATE, c, err, len))
+			return -1;
+		if (c->verb == ILBADM_VERB_SET && !c->has_weight &&
+		    !c->has_fwd && !c->has_state)
+			return fail(err, len,
+				    "server set: nothing to change (weight, fwd, state)");
+		if (c->verb == ILBADM_VERB_ADD && !c->has_weight) {
+			c->has_weight = true;
+			c->weight = 1;
+		}
+		return 0;
+	case ILBADM_VERB_DEL:
+		return no_more(argc, argv, i, c, err, len);
+	default:
+		return -1;
+	}
+}
+
+static int parse_timeout(int argc, char *const argv[], int i,
+			 struct ilbadm_cmd *c, char *err, size_t len)
+{
+	if (c->verb == ILBADM_VERB_SHOW)
+		return no_more(argc, argv, i, c, err, len);
+	if (parse_keywords(argc, argv, i, KW_TCP | KW_TCPFIN | KW_UDP, c, err,
+			   len))
+		return -1;
+	if (!c->has_tcp && !c->has_tcpfin && !c->has_udp)
+		return fail(err, len,
+			    "timeout set: nothing to change (tcp, tcpfin, udp)");
+	return 0;
+}
+
+/* Which verbs each object takes, as a bit mask of 1 << verb. */
+static unsigned int object_verbs(enum ilbadm_obj obj)
+{
+	switch (obj) {
+	case ILBADM_OBJ_SERVICE:
+		return 1U << ILBADM_VERB_ADD | 1U << ILBADM_VERB_SET |
+		       1U << ILBADM_VERB_DEL | 1U << ILBADM_VERB_SHOW;
+	case ILBADM_OBJ_SERVER:
+		return 1U << ILBADM_VERB_ADD | 1U << ILBADM_VERB_SET |
+		       1U << ILBADM_VERB_DEL;
+	case ILBADM_OBJ_CONN:
+	case ILBADM_OBJ_STATS:
+		return 1U << ILBADM_VERB_SHOW;
+	case ILBADM_OBJ_TIMEOUT:
+		return 1U << ILBADM_VERB_SET | 1U << ILBADM_VERB_SHOW;
+	default:
+		return 0;
+	}
+}
+
+static const char *verb_list(enum ilbadm_obj obj)
+{
+	switch (obj) {
+	case ILBADM_OBJ_SERVICE:
+		return "add, set, del, show";
+	case ILBADM_OBJ_SERVER:
+		return "add, set, del";
+	case ILBADM_OBJ_TIMEOUT:
+		return "set, show";
+	default:
+		return "show";
+	}
+}
+
+int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *c,
+		     char *err, size_t len)
+{
+	int obj, verb, i = 1;
+
+	memset(c, 0, sizeof(*c));
+	if (err && len)
+		err[0] = '\0';
+	if (argc < 1) {
+		fail(err, len, "missing object");
+		return ILBADM_USAGE;
+	}
+	obj = lookup(objects, argv[0]);
+	if (obj < 0) {
+		fail(err, len, "unknown object \"%s\"", argv[0]);
+		return ILBADM_USAGE;
+	}
+	c->obj = (enum ilbadm_obj)obj;
+	if (object_verbs(c->obj)) {
+		if (argc < 2) {
+			fail(err, len, "%s: missing verb (%s)", argv[0],
+			     verb_list(c->obj));
+			return ILBADM_USAGE;
+		}
+		verb = lookup(verbs, argv[1]);
+		if (verb < 0 || !(object_verbs(c->obj) & (1U << verb))) {
+			fail(err, len, "%s: unknown verb \"%s\" (%s)", argv[0],
+			     argv[1], verb_list(c->obj));
+			return ILBADM_USAGE;
+		}
+		c->verb = (enum ilbadm_verb)verb;
+		i = 2;
+	}
+
+	switch (c->obj) {
+	case ILBADM_OBJ_SERVICE:
+		obj = parse_service(argc, argv, i, c, err, len);
+		break;
+	case ILBADM_OBJ_SERVER:
+		obj = parse_server(argc, argv, i, c, err, len);
+		break;
+	case ILBADM_OBJ_CONN:
+		if (i < argc && parse_svc_key(argc, argv, &i, c, err, len))
+			return ILBADM_ERR;
+		obj = no_more(argc, argv, i, c, err, len);
+		break;
+	case ILBADM_OBJ_TIMEOUT:
+		obj = parse_timeout(argc, argv, i, c, err, len);
+		break;
+	default:	/* stats show, flush, save, restore: nothing more */
+		obj = no_more(argc, argv, i, c, err, len);
+		break;
+	}
+	return obj ? ILBADM_ERR : ILBADM_OK;
+}
+
+int ilbadm_split_line(char *line, char *argv[], int max)
+{
+	static const char blanks[] = " \t\r\n\v\f";
+	char *p, *hash;
+	int n = 0;
+
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	p = line;
+	for (;;) {
+		p += strspn(p, blanks);
+		if (!*p)
+			break;
+		if (n >= max)
+			return -1;
+		argv[n++] = p;
+		p += strcspn(p, blanks);
+		if (*p)
+			*p++ = '\0';
+	}
+	return n;
+}

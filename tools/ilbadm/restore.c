@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ilbadm restore: read commands (as save prints them) from a file, check
+ * them all, then run them in order over one socket, stopping at the first
+ * error. Blank lines and '#' comments are skipped; a line may start with
+ * the word "ilbadm".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ilbadm.h"
+
+void ilbadm_script_free(struct ilbadm_script *s)
+{
+	free(s->cmd);
+	free(s->line);
+	memset(s, 0, sizeof(*s));
+}
+
+static int append(struct ilbadm_script *s, size_t *cap,
+		  const struct ilbadm_cmd *c, unsigned int line)
+{
+	struct ilbadm_cmd *cmd;
+	unsigned int *ln;
+
+	if (s->n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		cmd = realloc(s->cmd, *cap * sizeof(*cmd));
+		if (!cmd)
+			return -1;
+		s->cmd = cmd;
+		ln = realloc(s->line, *cap * sizeof(*ln));
+		if (!ln)
+			return -1;
+		s->line = ln;
+	}
+	s->cmd[s->n] = *c;
+	s->line[s->n] = line;
+	s->n++;
+	return 0;
+}
+
+int ilbadm_restore_read(FILE *f, struct ilbadm_script *s)
+{
+	char *argv[ILBADM_MAX_ARGS + 1], err[ILBADM_ERRLEN];
+	struct ilbadm_cmd c;
+	unsigned int line = 0;
+	size_t cap = 0, bufsz = 0;
+	char *buf = NULL;
+	int argc, skip;
+
+	memset(s, 0, sizeof(*s));
+	while (getline(&buf, &bufsz, f) >= 0) {
+		line++;
+		argc = ilbadm_split_line(buf, argv, ILBADM_MAX_ARGS);
+		if (argc < 0) {
+			snprintf(err, sizeof(err), "too many words");
+			goto bad;
+		}
+		skip = argc > 0 && !strcmp(argv[0], "ilbadm");
+		if (argc - skip == 0)
+			continue;
+		if (ilbadm_parse_cmd(argc - skip, argv + skip, &c, err,
+				     sizeof(err)) != ILBADM_OK)
+			goto bad;
+		if (c.obj == ILBADM_OBJ_RESTORE) {
+			snprintf(err, sizeof(err), "restore cannot be nested");
+			goto bad;
+		}
+		if (append(s, &cap, &c, line)) {
+			snprintf(err, sizeof(err), "%s", strerror(ENOMEM));
+			goto bad;
+		}
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "ilbadm: restore: %s\n", strerror(errno));
+		goto fail;
+	}
+	free(buf);
+	return ILBADM_OK;
+bad:
+	fprintf(stderr, "ilbadm: restore: line %u: %s\n", line, err);
+fail:
+	free(buf);
+	ilbadm_script_free(s);
+	return ILBADM_ERR;
+}
+
+int ilbadm_restore_run(struct ilbadm_nl *nl, const struct ilbadm_script *s)
+{
+	char prefix[48];
+	size_t i;
+	int r = ILBADM_OK;
+
+	for (i = 0; i < s->n && r == ILBADM_OK; i++) {
+		snprintf(prefix, sizeof(prefix), "restore: line %u: ",
+			 s->line[i]);
+		ilbadm_err_prefix = prefix;
+		r = ilbadm_run(nl, &s->cmd[i]);
+		fflush(stdout);
+	}
+	ilbadm_err_prefix = "";
+	return r;
+}
