@@ -9,16 +9,13 @@ require_cmd nginx socat python3
 tap_plan 13
 VIP2=198.51.100.2
 VIP3=198.51.100.3
-topo_build 1 1 3
+TOPO_RT_BACK=1 topo_build 1 1 3
 ns rt ip route add "$VIP2/32" via "$NET_FRONT.11"
 ns rt ip route add "$VIP3/32" via "$NET_FRONT.11"
 for i in 1 2 3; do
 	nginx_start "srv$i" 80 "srv$i"
 	echo_start "srv$i" 7
-	# DR: the servers own the VIP without answering ARP for it
-	ns "srv$i" ip addr add "$VIP2/32" dev lo
-	ns "srv$i" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
-		net.ipv4.conf.all.arp_announce=2
+	dr_server "srv$i" "$VIP2"
 done
 
 ilbadm ilb1 service add tcp "$ILB_VIP:80" sched rr fwd nat

@@ -159,6 +159,8 @@ bridge_attach() {	# bridge_attach BRIDGE NS IFNAME ADDR/LEN
 #                                  ilb1..ilbN --[sync]
 # The router sends the VIP and the server network to ilb1 (tests that
 # want ECMP replace the route); servers route back through ilb1.
+# TOPO_RT_BACK=1 also puts the router on the server network (.254), the
+# path by which direct-routing servers answer (see dr_server).
 topo_build() {
 	local nc=$1 nl=$2 ns=$3 i
 	CLIENTS=() ILBS=() SERVERS=()
@@ -192,7 +194,22 @@ topo_build() {
 		SERVERS+=("srv$i")
 	done
 	ns rt ip route add "$ILB_VIP/32" via "$NET_FRONT.11"
-	ns rt ip route add "$NET_BACK.0/24" via "$NET_FRONT.11"
+	if [ "${TOPO_RT_BACK:-0}" = 1 ]; then
+		bridge_attach back rt eth2 "$NET_BACK.254/24"
+	else
+		ns rt ip route add "$NET_BACK.0/24" via "$NET_FRONT.11"
+	fi
+}
+
+# dr_server NS VIP: the server owns VIP without answering ARP for it and
+# sends what it answers from the VIP straight to the router, not back
+# through the balancer (needs TOPO_RT_BACK=1).
+dr_server() {
+	ns "$1" ip addr add "$2/32" dev lo
+	ns "$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.all.arp_announce=2
+	ns "$1" ip rule add from "$2" table 100 2>/dev/null
+	ns "$1" ip route replace default via "$NET_BACK.254" table 100
 }
 
 server_addr() { echo "$NET_BACK.$((100 + $1))"; }	# server_addr N
