@@ -4,6 +4,7 @@
 #   make            build kmod/ilb.ko (W=1) and the userspace tools
 #   make check      install deps, build, run style, unit and VM tests
 #   make demo       boot the VM and show ilb working
+#   make bench      plain forwarding vs IPVS vs ilb, one VM boot
 #   make sim        print the ownership simulator's table
 #   make checkpatch run the kernel's checkpatch.pl on kmod/ and include/
 
@@ -17,13 +18,13 @@ CORE_HDR := kmod/hash.h kmod/owner.h include/uapi/linux/ilb.h
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-TOOLS := $(BUILD)/ilbsim $(BUILD)/ilbadm $(BUILD)/tests/nlbad
+TOOLS := $(BUILD)/ilbsim $(BUILD)/ilbadm $(BUILD)/tests/nlbad $(BUILD)/udpflood
 ILBADM_SRC := $(wildcard tools/ilbadm/*.c)
 ILBADM_HDR := $(wildcard tools/ilbadm/*.h)
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-.PHONY: all module tools unit check demo sim checkpatch deps clean
+.PHONY: all module tools unit check demo bench sim checkpatch deps clean
 
 all: module tools unit
 
@@ -50,6 +51,10 @@ $(BUILD)/tests/nlbad: tests/net/nlbad.c include/uapi/linux/ilb.h
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
+$(BUILD)/udpflood: tools/udpflood.c
+	@mkdir -p $(BUILD)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
 unit: $(UNIT_TESTS)
 
 # The parser's tests link tools/ilbadm/parse.c, not the ownership core.
@@ -72,6 +77,10 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/vm-run -t 1800 scripts/vm/bench.sh
 
 sim: $(BUILD)/ilbsim
 	$(BUILD)/ilbsim

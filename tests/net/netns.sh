@@ -41,10 +41,13 @@ else
 	tap_fail "per-netns counters: ilb1 +$d1 (want >= 10), ilb2 +$d2 (want 0)"
 fi
 
-# A TCP header cut short is counted as malformed, in that netns only.
+# A TCP header cut short, sent to a VIP, is dropped and counted as
+# malformed by the node that has the service, and by no other.
+"$ILB_REPO/build/ilbadm" -V >/dev/null 2>&1 &&
+	ns ilb1 "$ILB_REPO/build/ilbadm" service add tcp "$ILB_VIP:80"
 m1=$(ilb_stat ilb1 malformed)
 m2=$(ilb_stat ilb2 malformed)
-ns c1 python3 - "$(server_addr 1)" <<'PY'
+ns c1 python3 - "$ILB_VIP" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
 for _ in range(3):
@@ -55,7 +58,7 @@ dm1=$(($(ilb_stat ilb1 malformed) - m1))
 dm2=$(($(ilb_stat ilb2 malformed) - m2))
 tap_diag "malformed: ilb1 +$dm1, ilb2 +$dm2"
 if [ "$dm1" = 3 ] && [ "$dm2" = 0 ]; then
-	tap_ok "truncated TCP headers counted as malformed by the forwarding node"
+	tap_ok "truncated TCP headers to a VIP dropped and counted by its node only"
 else
 	tap_fail "malformed counters: ilb1 +$dm1 (want 3), ilb2 +$dm2 (want 0)"
 fi
