@@ -13,6 +13,7 @@
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <net/dst_cache.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -69,6 +70,7 @@ struct ilb_server {
 	atomic_t inactive;		/* other connections */
 	refcount_t refcnt;		/* the service's list + connections */
 	struct ilb_pcpu_tcnt __percpu *cnt;
+	struct dst_cache dr_dst;	/* route to it, for direct routing */
 	struct rcu_head rcu;
 };
 

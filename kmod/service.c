@@ -160,6 +160,7 @@ static void ilb_server_free_rcu(struct rcu_head *head)
 	struct ilb_server *srv = container_of(head, struct ilb_server, rcu);
 
 	ilb_service_put(srv->svc);
+	dst_cache_destroy(&srv->dr_dst);
 	free_percpu(srv->cnt);
 	kfree(srv);
 }
@@ -229,7 +230,8 @@ struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
 	if (!srv)
 		return ERR_PTR(-ENOMEM);
 	srv->cnt = netdev_alloc_pcpu_stats(struct ilb_pcpu_tcnt);
-	if (!srv->cnt) {
+	if (!srv->cnt || dst_cache_init(&srv->dr_dst, GFP_KERNEL)) {
+		free_percpu(srv->cnt);
 		kfree(srv);
 		return ERR_PTR(-ENOMEM);
 	}

@@ -17,26 +17,44 @@ static int ilb_dr_output(struct net *net, struct sock *sk, struct sk_buff *skb)
 	return dst_output(net, sk, skb);
 }
 
+/*
+ * The route to a server, with the server as next hop: an uncached route
+ * (FLOWI_FLAG_KNOWN_NH), so it is kept per server and CPU in a dst_cache,
+ * which drops it when routing changes.
+ */
+static struct rtable *ilb_dr_route(struct ilb_net *in, struct ilb_server *srv)
+{
+	struct flowi4 fl4 = {
+		.daddr = srv->addr,
+		.flowi4_flags = FLOWI_FLAG_KNOWN_NH,
+	};
+	struct rtable *rt;
+	__be32 saddr;
+
+	rt = dst_cache_get_ip4(&srv->dr_dst, &saddr);
+	if (rt)
+		return rt;
+	rt = ip_route_output_key(in->net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	if (rt->rt_type != RTN_UNICAST) {
+		ip_rt_put(rt);
+		return NULL;
+	}
+	dst_cache_set_ip4(&srv->dr_dst, &rt->dst, fl4.saddr);
+	return rt;
+}
+
 /* Returns NF_STOLEN when the packet was sent, else NF_DROP. */
 int ilb_xmit_dr(struct ilb_net *in, struct sk_buff *skb, struct ilb_conn *cp)
 {
 	struct iphdr *iph = ip_hdr(skb);
-	struct flowi4 fl4 = {
-		.daddr = cp->raddr,
-		.flowi4_tos = iph->tos & IPTOS_RT_MASK,
-		/* the server's address is the next hop, not the VIP */
-		.flowi4_flags = FLOWI_FLAG_KNOWN_NH,
-	};
 	struct rtable *rt;
 	unsigned int mtu;
 
-	rt = ip_route_output_key(in->net, &fl4);
-	if (IS_ERR(rt))
+	rt = ilb_dr_route(in, cp->srv);
+	if (!rt)
 		goto drop;
-	if (rt->rt_type != RTN_UNICAST) {
-		ip_rt_put(rt);
-		goto drop;
-	}
 	mtu = dst_mtu(&rt->dst);
 	if (skb->len > mtu && (iph->frag_off & htons(IP_DF)) &&
 	    !skb_is_gso(skb)) {

@@ -4,6 +4,8 @@
  * several flows (source ports), and print how many were sent.
  *
  *   udpflood ADDR PORT SECONDS [FLOWS] [SIZE]
+ *
+ * SECONDS 0 sends exactly one datagram per flow.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -51,7 +53,7 @@ int main(int argc, char **argv)
 	if (argc > 5)
 		size = atoi(argv[5]);
 	if (flows < 1 || flows > 4096 || size < 1 || size > (int)sizeof(buf) ||
-	    secs <= 0) {
+	    secs < 0) {
 		fprintf(stderr, "udpflood: bad flows, size or seconds\n");
 		return 2;
 	}
@@ -73,6 +75,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < BATCH; i++) {
 		msgs[i].msg_hdr.msg_iov = &iov;
 		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	if (secs == 0) {
+		for (i = 0; i < flows; i++)
+			sent += send(fd[i], buf, size, 0) == size;
+		printf("%llu\n", sent);
+		return sent == (unsigned long long)flows ? 0 : 1;
 	}
 	end = now() + secs;
 	for (i = 0; now() < end; i = (i + 1) % flows) {

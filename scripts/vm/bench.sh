@@ -4,20 +4,61 @@
 # plain forwarding. TCG makes absolute numbers small and noisy: compare
 # the columns of one run, not runs.
 . "$(dirname "$0")/../../tests/net/lib.sh"
-DUR=${BENCH_SECONDS:-8}
-VIP2=198.51.100.2
+DUR=${BENCH_SECONDS:-5}
 FLOOD=$ILB_REPO/build/udpflood
 
+# IPVS and ilb are configured side by side on different VIPs and measured
+# in interleaved rounds; each figure is the median of the rounds.
+ROUNDS=${BENCH_ROUNDS:-5}
+V_IPVS_NAT=198.51.100.1 V_IPVS_DR=198.51.100.2
+V_ILB_NAT=198.51.100.3 V_ILB_DR=198.51.100.4
 TOPO_RT_BACK=1 topo_build 1 1 2
-ns rt ip route add "$VIP2/32" via "$NET_FRONT.11"
-ns ilb1 ip addr add "$ILB_VIP/32" dev lo	# IPVS wants local VIPs
-ns ilb1 ip addr add "$VIP2/32" dev lo
+for v in $V_IPVS_DR $V_ILB_NAT $V_ILB_DR; do
+	ns rt ip route add "$v/32" via "$NET_FRONT.11"
+done
+for v in $V_IPVS_NAT $V_IPVS_DR $V_ILB_NAT $V_ILB_DR; do
+	ns ilb1 ip addr add "$v/32" dev lo	# IPVS wants local VIPs
+done
+# Separate server ports keep the NAT configurations' reply tuples apart:
+# a NAT balancer rewrites any packet that matches one of its reply tuples.
+#   80: IPVS NAT and both DR, 8080: plain forwarding, 8081: ilb NAT
 for i in 1 2; do
 	nginx_start "srv$i" 80 "srv$i"
-	dr_server "srv$i" "$VIP2"
+	nginx_start "srv$i" 8080 "srv$i"
+	nginx_start "srv$i" 8081 "srv$i"
+	dr_server "srv$i" "$V_IPVS_DR"
+	dr_server "srv$i" "$V_ILB_DR"
+	# The configurations share client->server tuples; servers' TIME_WAIT
+	# from one would stall the SYNs of the next (1 s retransmits).
+	ns "srv$i" sysctl -qw net.ipv4.tcp_max_tw_buckets=0
 done
+ns c1 sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 S1=$(server_addr 1) S2=$(server_addr 2)
 modprobe ip_vs && modprobe ip_vs_rr
+
+ipvs() { ns ilb1 ipvsadm "$@"; }
+for v in $V_IPVS_NAT $V_IPVS_DR; do
+	m=-m
+	[ "$v" = "$V_IPVS_DR" ] && m=-g
+	ipvs -A -t "$v:80" -s rr
+	ipvs -A -u "$v:9" -s rr
+	for s in "$S1" "$S2"; do
+		ipvs -a -t "$v:80" -r "$s:80" $m
+		ipvs -a -u "$v:9" -r "$s:9" $m
+	done
+done
+for v in $V_ILB_NAT $V_ILB_DR; do
+	f=nat
+	[ "$v" = "$V_ILB_DR" ] && f=dr
+	ilbadm ilb1 service add tcp "$v:80" fwd $f
+	ilbadm ilb1 service add udp "$v:9" fwd $f
+	p=80
+	[ $f = nat ] && p=8081
+	for s in "$S1" "$S2"; do
+		ilbadm ilb1 server add tcp "$v:80" "$s:$p"
+		ilbadm ilb1 server add udp "$v:9" "$s:$((p == 80 ? 9 : 19))"
+	done
+done
 
 wrk_rate() {	# wrk_rate URL [close]: requests per second
 	local hdr=()
@@ -44,50 +85,28 @@ udp_rate() {	# udp_rate ADDR: datagrams per second reaching the servers
 	echo $(((after - before) / DUR))
 }
 
-declare -A R
-measure() {	# measure COLUMN ADDR
-	R[$1,new]=$(wrk_rate "http://$2/" close)
-	R[$1,ka]=$(wrk_rate "http://$2/")
-	R[$1,udp]=$(udp_rate "$2")
-	echo "  $1: new ${R[$1,new]} conn/s, keep-alive ${R[$1,ka]} req/s, UDP ${R[$1,udp]} pkt/s"
-}
-
-echo "== measuring (${DUR}s per figure, wrk -c32, udpflood 64 flows x 64 B)"
-measure plain "$S1"
-
-ipvs() { ns ilb1 ipvsadm "$@"; }
-ipvs -A -t "$ILB_VIP:80" -s rr
-ipvs -A -u "$ILB_VIP:9" -s rr
-for s in "$S1" "$S2"; do
-	ipvs -a -t "$ILB_VIP:80" -r "$s:80" -m
-	ipvs -a -u "$ILB_VIP:9" -r "$s:9" -m
+declare -A R ADDR=([plain]=$S1:8080 [ipvs-nat]=$V_IPVS_NAT [ilb-nat]=$V_ILB_NAT
+		   [ipvs-dr]=$V_IPVS_DR [ilb-dr]=$V_ILB_DR)
+cols=(plain ipvs-nat ilb-nat ipvs-dr ilb-dr)
+echo "== measuring: $ROUNDS rounds, ${DUR}s per figure, wrk -c32, udpflood 64 flows x 64 B"
+for r in $(seq 1 "$ROUNDS"); do
+	for c in "${cols[@]}"; do
+		a=${ADDR[$c]}
+		R[$c,new]+=" $(wrk_rate "http://$a/" close)"
+		R[$c,ka]+=" $(wrk_rate "http://$a/")"
+		R[$c,udp]+=" $(udp_rate "${a%:*}")"
+	done
+	echo "  round $r done"
 done
-measure ipvs-nat "$ILB_VIP"
-ipvs -C
-ipvs -A -t "$VIP2:80" -s rr
-ipvs -A -u "$VIP2:9" -s rr
-for s in "$S1" "$S2"; do
-	ipvs -a -t "$VIP2:80" -r "$s:80" -g
-	ipvs -a -u "$VIP2:9" -r "$s:9" -g
+median() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }'; }
+for c in "${cols[@]}"; do
+	for m in new ka udp; do
+		echo "  $c $m: ${R[$c,$m]}"
+		R[$c,$m]=$(median "${R[$c,$m]}")
+	done
 done
-measure ipvs-dr "$VIP2"
-ipvs -C
-
-ilbadm ilb1 service add tcp "$ILB_VIP:80"
-ilbadm ilb1 service add udp "$ILB_VIP:9"
-ilbadm ilb1 service add tcp "$VIP2:80" fwd dr
-ilbadm ilb1 service add udp "$VIP2:9" fwd dr
-for s in "$S1" "$S2"; do
-	ilbadm ilb1 server add tcp "$ILB_VIP:80" "$s"
-	ilbadm ilb1 server add udp "$ILB_VIP:9" "$s"
-	ilbadm ilb1 server add tcp "$VIP2:80" "$s"
-	ilbadm ilb1 server add udp "$VIP2:9" "$s"
-done
-measure ilb-nat "$ILB_VIP"
-measure ilb-dr "$VIP2"
 ilbadm ilb1 stats show | sed 's/^/  ilb node: /'
 
-cols=(plain ipvs-nat ilb-nat ipvs-dr ilb-dr)
 echo
 echo "== ilb vs IPVS vs plain forwarding, $(uname -r), $(nproc) vCPU (TCG), ratio to plain in ()"
 printf '%-26s' metric

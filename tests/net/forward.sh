@@ -6,7 +6,7 @@ require_ilb
 require_cmd nginx socat python3
 [ -x "$ILBADM" ] || { echo "1..0 # SKIP ilbadm not built"; exit $KSFT_SKIP; }
 
-tap_plan 13
+tap_plan 15
 VIP2=198.51.100.2
 VIP3=198.51.100.3
 TOPO_RT_BACK=1 topo_build 1 1 3
@@ -142,6 +142,36 @@ tap_diag "local: $r"
 [ "$(json_get "$r" by_body ilb1-local)" = 10 ] &&
 	tap_ok "local: the node itself answers 10/10 requests to the VIP" ||
 	tap_fail "local: $r"
+
+# A large table: 2000 UDP flows, then dump them (many netlink pages).
+ilbadm ilb1 service add udp "$ILB_VIP:9"
+ilbadm ilb1 server add udp "$ILB_VIP:9" "$(server_addr 1)"
+ns c1 "$ILB_REPO/build/udpflood" "$ILB_VIP" 9 0 2000 >/dev/null
+wait_for 10 test "$(ilbadm ilb1 -j conn show udp "$ILB_VIP:9" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 2000
+dump=$(ilbadm ilb1 -j conn show udp "$ILB_VIP:9" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+print(len(c), len(set(e["client"] for e in c)))')
+tap_diag "dump of the UDP service: $dump (entries, distinct clients)"
+[ "$dump" = "2000 2000" ] &&
+	tap_ok "a 2000-entry dump spans many netlink pages, each entry exactly once" ||
+	tap_fail "dump of 2000 flows: $dump"
+
+# The table's hard cap: beyond conn_max new flows are refused and counted.
+ilbadm ilb1 flush
+ilbadm ilb1 service add udp "$ILB_VIP:9"
+ilbadm ilb1 server add udp "$ILB_VIP:9" "$(server_addr 1)"
+cap0=$(cat /sys/module/ilb/parameters/conn_max)
+full0=$(ilb_stat ilb1 table_full)
+echo 3 >/sys/module/ilb/parameters/conn_max
+ns c1 "$ILB_REPO/build/udpflood" "$ILB_VIP" 9 0 10 >/dev/null
+full=$(($(ilb_stat ilb1 table_full) - full0))
+added=$(ilb_stat ilb1 conns)
+echo "$cap0" >/sys/module/ilb/parameters/conn_max
+tap_diag "conn_max 3: 10 new flows -> $added tracked, $full refused"
+[ "$added" = 3 ] && [ "$full" = 7 ] &&
+	tap_ok "conn_max caps the table; refused flows are counted as table_full" ||
+	tap_fail "conn_max: $added tracked, $full counted"
 
 ilbadm ilb1 flush
 left=$(ilb_stat ilb1 conns)
