@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +57,18 @@ int main(int argc, char **argv)
 	    secs < 0) {
 		fprintf(stderr, "udpflood: bad flows, size or seconds\n");
 		return 2;
+	}
+	/* one socket per flow: make room for them */
+	{
+		struct rlimit rl = { flows + 64, flows + 64 };
+		struct rlimit cur;
+
+		if (!getrlimit(RLIMIT_NOFILE, &cur) && cur.rlim_cur < rl.rlim_cur &&
+		    setrlimit(RLIMIT_NOFILE, &rl)) {
+			rl.rlim_max = cur.rlim_max;
+			rl.rlim_cur = cur.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
 	}
 	fd = calloc(flows, sizeof(*fd));
 	if (!fd)
