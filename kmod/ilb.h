@@ -225,6 +225,7 @@ struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,
 extern const struct ilb_sched_ops *const ilb_sched_ops[__ILB_SCHED_MAX];
 extern const struct ilb_sched_ops ilb_sched_mh_ops;
 extern const siphash_key_t ilb_sched_key;
+u32 ilb_dests_weight_gcd(const struct ilb_dest_set *ds, u32 *maxw);
 
 /* conn.c */
 int ilb_conn_table_init(struct ilb_net *in);

@@ -24,6 +24,19 @@ const siphash_key_t ilb_sched_key = {
 	{ 0x696c622d73636865ULL, 0x642d6b6579210001ULL }
 };
 
+/* The gcd and the largest of the weights of a (non-empty) set. */
+u32 ilb_dests_weight_gcd(const struct ilb_dest_set *ds, u32 *maxw)
+{
+	u32 g = 0, m = 0, i;
+
+	for (i = 0; i < ds->n; i++) {
+		g = g ? gcd(g, ds->srv[i]->weight) : ds->srv[i]->weight;
+		m = max(m, ds->srv[i]->weight);
+	}
+	*maxw = m;
+	return g;
+}
+
 static unsigned int ilb_rr_next(struct ilb_service *svc, unsigned int n)
 {
 	return (unsigned int)atomic_inc_return(&svc->rr_pos) % n;
@@ -50,8 +63,8 @@ struct ilb_wrr_table {
 
 static int ilb_wrr_build(struct ilb_service *svc, struct ilb_dest_set *ds)
 {
-	unsigned long g = 0, total = 0, len = 0, cw;
-	u32 w[256], maxw = 0, *wp = w;
+	unsigned long total = 0, len = 0, cw;
+	u32 w[256], maxw, g, *wp = w;
 	struct ilb_wrr_table *t;
 	unsigned int i;
 
@@ -62,15 +75,13 @@ static int ilb_wrr_build(struct ilb_service *svc, struct ilb_dest_set *ds)
 		if (!wp)
 			return -ENOMEM;
 	}
+	g = ilb_dests_weight_gcd(ds, &maxw);
 	for (i = 0; i < ds->n; i++) {
-		wp[i] = ds->srv[i]->weight;
-		g = g ? gcd(g, wp[i]) : wp[i];
-	}
-	for (i = 0; i < ds->n; i++) {
-		wp[i] /= g;
+		wp[i] = ds->srv[i]->weight / g;
 		total += wp[i];
 	}
 	/* Keep the cycle bounded; weights are then approximated. */
+	maxw = 0;
 	for (i = 0; i < ds->n; i++) {
 		if (total > ILB_WRR_MAX_CYCLE)
 			wp[i] = max_t(u64, 1, (u64)wp[i] * ILB_WRR_MAX_CYCLE / total);

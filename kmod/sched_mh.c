@@ -7,7 +7,6 @@
  * same table from the same servers, and removing a server changes little
  * beyond that server's share.
  */
-#include <linux/gcd.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 
@@ -28,7 +27,7 @@ struct ilb_mh_perm {
 static int ilb_mh_build(struct ilb_service *svc, struct ilb_dest_set *ds)
 {
 	struct ilb_mh_perm *p;
-	u32 g = 0, maxw = 0, filled = 0, i, t, c;
+	u32 g, maxw, filled = 0, i, t, c;
 	u16 *table;
 
 	if (ds->n >= ILB_MH_EMPTY)
@@ -40,10 +39,7 @@ static int ilb_mh_build(struct ilb_service *svc, struct ilb_dest_set *ds)
 		kvfree(p);
 		return -ENOMEM;
 	}
-	for (i = 0; i < ds->n; i++) {
-		g = g ? gcd(g, ds->srv[i]->weight) : ds->srv[i]->weight;
-		maxw = max(maxw, ds->srv[i]->weight);
-	}
+	g = ilb_dests_weight_gcd(ds, &maxw);
 	for (i = 0; i < ds->n; i++) {
 		const struct ilb_server *srv = ds->srv[i];
 		u64 k = ((u64)(__force u32)srv->addr << 16) |
