@@ -319,7 +319,7 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	return cp;
 }
 
-static void ilb_conn_touch(struct ilb_net *in, struct ilb_conn *cp)
+void ilb_conn_touch(struct ilb_net *in, struct ilb_conn *cp)
 {
 	unsigned long to = ilb_conn_timeout(in, READ_ONCE(cp->state));
 	unsigned long exp = jiffies + to;

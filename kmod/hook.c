@@ -149,7 +149,7 @@ again:
 		ilb_conn_track_tcp(in, cp, dir, th->syn, th->ack, th->fin,
 				   th->rst);
 	} else {
-		ilb_conn_track_tcp(in, cp, dir, false, false, false, false);
+		ilb_conn_touch(in, cp);
 	}
 
 	ilb_tcnt_add(cp->srv->svc->cnt, !dir, len, created);

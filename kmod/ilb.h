@@ -244,7 +244,8 @@ void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
 void ilb_conn_flush(struct ilb_net *in, struct ilb_service *svc);
 unsigned long ilb_conn_timeout(struct ilb_net *in, u8 state);
 
-/* tcp state tracking (conn.c) */
+/* state tracking and idle refresh (conn.c) */
+void ilb_conn_touch(struct ilb_net *in, struct ilb_conn *cp);
 void ilb_conn_track_tcp(struct ilb_net *in, struct ilb_conn *cp, int dir,
 			bool syn, bool ack, bool fin, bool rst);
 

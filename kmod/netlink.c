@@ -551,6 +551,31 @@ out:
 	return err ? err : skb->len;
 }
 
+/* A reply to @info carrying one nest @attr, or NULL without memory. */
+static struct sk_buff *ilb_reply_new(struct genl_info *info, u8 cmd, int attr,
+				     void **hdr, struct nlattr **nest)
+{
+	struct sk_buff *msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &ilb_genl_family, 0, cmd);
+	*nest = *hdr ? nla_nest_start(msg, attr) : NULL;
+	if (!*nest) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int ilb_reply_send(struct sk_buff *msg, void *hdr, struct nlattr *nest,
+			  struct genl_info *info)
+{
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int ilb_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	static const int map[__ILB_STAT_MAX] = {
@@ -569,17 +594,11 @@ static int ilb_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int i;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = ilb_reply_new(info, ILB_CMD_STATS_GET, ILB_A_STATS, &hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &ilb_genl_family, 0,
-				ILB_CMD_STATS_GET);
-	if (!hdr)
-		goto nomem;
 	ilb_stats_sum(in, v);
-	nest = nla_nest_start(msg, ILB_A_STATS);
-	if (!nest ||
-	    nla_put_u64_64bit(msg, ILB_STATS_A_CONNS, atomic_read(&in->nconns),
+	if (nla_put_u64_64bit(msg, ILB_STATS_A_CONNS, atomic_read(&in->nconns),
 			      ILB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, ILB_STATS_A_CONN_MAX, READ_ONCE(ilb_conn_max),
 			      ILB_STATS_A_PAD))
@@ -587,9 +606,7 @@ static int ilb_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	for (i = 0; i < __ILB_STAT_MAX; i++)
 		if (nla_put_u64_64bit(msg, map[i], v[i], ILB_STATS_A_PAD))
 			goto nomem;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return ilb_reply_send(msg, hdr, nest, info);
 nomem:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
@@ -625,25 +642,16 @@ static int ilb_timeout_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int i;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = ilb_reply_new(info, ILB_CMD_TIMEOUT_GET, ILB_A_TIMEOUTS, &hdr,
+			    &nest);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &ilb_genl_family, 0,
-				ILB_CMD_TIMEOUT_GET);
-	if (!hdr)
-		goto nomem;
-	nest = nla_nest_start(msg, ILB_A_TIMEOUTS);
-	if (!nest)
-		goto nomem;
 	for (i = 1; i <= ILB_TIMEOUT_A_MAX; i++)
-		if (nla_put_u32(msg, i, READ_ONCE(in->timeout[i])))
-			goto nomem;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-nomem:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+		if (nla_put_u32(msg, i, READ_ONCE(in->timeout[i]))) {
+			nlmsg_free(msg);
+			return -EMSGSIZE;
+		}
+	return ilb_reply_send(msg, hdr, nest, info);
 }
 
 static int ilb_flush_doit(struct sk_buff *skb, struct genl_info *info)

@@ -24,44 +24,40 @@ const char *const ilb_fwd_names[__ILB_FWD_MAX] = {
 	[ILB_FWD_LOCAL] = "local",
 };
 
-void ilb_tcnt_sum(struct ilb_pcpu_tcnt __percpu *pc, u64 out[__ILB_TC_MAX])
+/* Add up @n per-CPU counters laid out as cnt[] followed by syncp. */
+static void ilb_pcpu_sum(const void __percpu *pc, size_t cnt_off,
+			 size_t sync_off, unsigned int n, u64 *out)
 {
 	int cpu, i;
 
-	memset(out, 0, sizeof(u64) * __ILB_TC_MAX);
+	memset(out, 0, sizeof(u64) * n);
 	for_each_possible_cpu(cpu) {
-		const struct ilb_pcpu_tcnt *c = per_cpu_ptr(pc, cpu);
-		u64 v[__ILB_TC_MAX];
+		const void *base = per_cpu_ptr(pc, cpu);
+		const u64_stats_t *cnt = base + cnt_off;
+		const struct u64_stats_sync *syncp = base + sync_off;
+		u64 v[__ILB_STAT_MAX + __ILB_TC_MAX];	/* room for either */
 		unsigned int start;
 
 		do {
-			start = u64_stats_fetch_begin(&c->syncp);
-			for (i = 0; i < __ILB_TC_MAX; i++)
-				v[i] = u64_stats_read(&c->cnt[i]);
-		} while (u64_stats_fetch_retry(&c->syncp, start));
-		for (i = 0; i < __ILB_TC_MAX; i++)
+			start = u64_stats_fetch_begin(syncp);
+			for (i = 0; i < n; i++)
+				v[i] = u64_stats_read(&cnt[i]);
+		} while (u64_stats_fetch_retry(syncp, start));
+		for (i = 0; i < n; i++)
 			out[i] += v[i];
 	}
 }
 
+void ilb_tcnt_sum(struct ilb_pcpu_tcnt __percpu *pc, u64 out[__ILB_TC_MAX])
+{
+	ilb_pcpu_sum(pc, offsetof(struct ilb_pcpu_tcnt, cnt),
+		     offsetof(struct ilb_pcpu_tcnt, syncp), __ILB_TC_MAX, out);
+}
+
 void ilb_stats_sum(struct ilb_net *in, u64 out[__ILB_STAT_MAX])
 {
-	int cpu, i;
-
-	memset(out, 0, sizeof(u64) * __ILB_STAT_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct ilb_pcpu_stats *st = per_cpu_ptr(in->stats, cpu);
-		u64 v[__ILB_STAT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&st->syncp);
-			for (i = 0; i < __ILB_STAT_MAX; i++)
-				v[i] = u64_stats_read(&st->cnt[i]);
-		} while (u64_stats_fetch_retry(&st->syncp, start));
-		for (i = 0; i < __ILB_STAT_MAX; i++)
-			out[i] += v[i];
-	}
+	ilb_pcpu_sum(in->stats, offsetof(struct ilb_pcpu_stats, cnt),
+		     offsetof(struct ilb_pcpu_stats, syncp), __ILB_STAT_MAX, out);
 }
 
 static int __net_init ilb_net_init(struct net *net)

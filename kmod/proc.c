@@ -110,6 +110,17 @@ static struct ilb_conn *ilb_conn_iter_from(struct ilb_conn_iter *it,
 	}
 }
 
+static struct ilb_conn *ilb_conn_iter_first(struct seq_file *seq)
+{
+	struct ilb_conn_iter *it = seq->private;
+
+	it->t = rcu_dereference(ilb_pernet(seq_file_net(seq))->conns);
+	if (!it->t)
+		return NULL;
+	it->bucket = 0;
+	return ilb_conn_iter_from(it, rcu_dereference(hlist_first_rcu(&it->t->orig[0])));
+}
+
 static void *ilb_conn_seq_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
@@ -120,11 +131,7 @@ static void *ilb_conn_seq_start(struct seq_file *seq, loff_t *pos)
 	rcu_read_lock();
 	if (!n)
 		return SEQ_START_TOKEN;
-	it->t = rcu_dereference(ilb_pernet(seq_file_net(seq))->conns);
-	if (!it->t)
-		return NULL;
-	it->bucket = 0;
-	cp = ilb_conn_iter_from(it, rcu_dereference(hlist_first_rcu(&it->t->orig[0])));
+	cp = ilb_conn_iter_first(seq);
 	while (cp && --n)
 		cp = ilb_conn_iter_from(it, rcu_dereference(hlist_next_rcu(&cp->node[0])));
 	return cp;
@@ -136,13 +143,8 @@ static void *ilb_conn_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 	struct ilb_conn *cp = v;
 
 	++*pos;
-	if (v == SEQ_START_TOKEN) {
-		it->t = rcu_dereference(ilb_pernet(seq_file_net(seq))->conns);
-		if (!it->t)
-			return NULL;
-		it->bucket = 0;
-		return ilb_conn_iter_from(it, rcu_dereference(hlist_first_rcu(&it->t->orig[0])));
-	}
+	if (v == SEQ_START_TOKEN)
+		return ilb_conn_iter_first(seq);
 	return ilb_conn_iter_from(it, rcu_dereference(hlist_next_rcu(&cp->node[0])));
 }
 
