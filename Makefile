@@ -13,8 +13,8 @@ KDIR ?= $(shell scripts/kdir.sh)
 BUILD := build
 CC ?= gcc
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ikmod $(CFLAGS)
-CORE_SRC := kmod/hash.c kmod/owner.c
-CORE_HDR := kmod/hash.h kmod/owner.h include/uapi/linux/ilb.h
+CORE_SRC := kmod/hash.c kmod/owner.c kmod/wire.c
+CORE_HDR := kmod/hash.h kmod/owner.h kmod/wire.h include/uapi/linux/ilb.h
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))

@@ -240,3 +240,27 @@ int ilb_owner_lookup(const struct ilb_owner_set *set,
 	}
 	return (o->primary >= 0) + (o->backup >= 0);
 }
+
+#define ILB_KEY_SALT0	0x696c622d636c7573ULL	/* "ilb-clus" */
+#define ILB_KEY_SALT1	0x7465722d6b657921ULL	/* "ter-key!" */
+
+void ilb_owner_cluster_key(__u32 cluster, __u64 key[2])
+{
+	key[0] = ILB_KEY_SALT0 ^ cluster;
+	key[1] = ILB_KEY_SALT1 ^ ((__u64)cluster << 32);
+}
+
+__u32 ilb_view_epoch(const struct ilb_member *members, __u32 n, __u32 mode)
+{
+	static const __u64 key[2] = { ILB_KEY_SALT1, ILB_KEY_SALT0 };
+	struct ilb_sip s;
+	__u32 i, e;
+
+	ilb_sip_init(&s, key);
+	ilb_sip_compress(&s, (__u64)mode << 32 | n, 1);
+	for (i = 0; i < n; i++)
+		ilb_sip_compress(&s, (__u64)members[i].id << 32 |
+				 members[i].weight, 1);
+	e = (__u32)ilb_sip_final(&s, (__u64)(n + 1) << 59, 1, 3);
+	return e ? e : 1;
+}

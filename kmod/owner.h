@@ -48,6 +48,20 @@ int ilb_owner_prepare(struct ilb_owner_set *set);
 int ilb_owner_lookup(const struct ilb_owner_set *set,
 		     const struct ilb_tuple *t, struct ilb_owners *o);
 
+/*
+ * The hrw32 key every member of cluster @cluster uses (the protocol fixes
+ * it: ownership must be computable by anyone holding the view).
+ */
+void ilb_owner_cluster_key(__u32 cluster, __u64 key[2]);
+
+/*
+ * A view's epoch: a digest of its members (ID, weight) and the score mode.
+ * Equal views give equal epochs on every member, so an epoch in a message
+ * tells whether sender and receiver agree. @members must be sorted by ID.
+ * Never 0.
+ */
+__u32 ilb_view_epoch(const struct ilb_member *members, __u32 n, __u32 mode);
+
 /* Building blocks, exposed for tests and the simulator. */
 void ilb_tuple_quad(const struct ilb_tuple *t, __u8 q[12]);
 __u8 ilb_score_crc8(const struct ilb_tuple *t, __u32 id);

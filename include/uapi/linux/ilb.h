@@ -45,6 +45,10 @@ enum ilb_cmd {
 	ILB_CMD_TIMEOUT_SET,	/* A_TIMEOUTS */
 	ILB_CMD_TIMEOUT_GET,	/* do: A_TIMEOUTS */
 	ILB_CMD_FLUSH,		/* delete every service and connection */
+	ILB_CMD_CLUSTER_JOIN,	/* A_CLUSTER: id, addr, ifindex + options */
+	ILB_CMD_CLUSTER_LEAVE,	/* no attributes */
+	ILB_CMD_CLUSTER_SET,	/* A_CLUSTER: sync, cache, weight */
+	ILB_CMD_CLUSTER_GET,	/* do: A_CLUSTER with members and counters */
 	__ILB_CMD_MAX,
 };
 #define ILB_CMD_MAX (__ILB_CMD_MAX - 1)
@@ -57,6 +61,7 @@ enum ilb_attr {
 	ILB_A_STATS,		/* nest: enum ilb_stats_attr */
 	ILB_A_TIMEOUTS,		/* nest: enum ilb_timeout_attr */
 	ILB_A_PAD,
+	ILB_A_CLUSTER,		/* nest: enum ilb_cl_attr */
 	__ILB_A_MAX,
 };
 #define ILB_A_MAX (__ILB_A_MAX - 1)
@@ -115,6 +120,9 @@ enum ilb_conn_attr {
 	ILB_CONN_A_FWD,		/* u8: enum ilb_fwd */
 	ILB_CONN_A_STATE,	/* u8: enum ilb_conn_state */
 	ILB_CONN_A_EXPIRES,	/* u32: milliseconds until it expires */
+	ILB_CONN_A_ROLE,	/* u8: enum ilb_conn_role */
+	ILB_CONN_A_PRIMARY,	/* u32: primary owner's member ID (cluster) */
+	ILB_CONN_A_BACKUP,	/* u32: backup owner's member ID, 0 if none */
 	__ILB_CONN_A_MAX,
 };
 #define ILB_CONN_A_MAX (__ILB_CONN_A_MAX - 1)
@@ -179,5 +187,111 @@ enum ilb_conn_state {
 };
 
 #define ILB_SERVER_WEIGHT_MAX	65535
+
+/* What this node's entry of a connection is for. */
+enum ilb_conn_role {
+	ILB_ROLE_LOCAL,		/* no cluster: this node alone */
+	ILB_ROLE_OWNED,		/* primary owner: in the LTOC, scheduled here */
+	ILB_ROLE_BACKUP,	/* backup owner: in the LTOC, takes over */
+	ILB_ROLE_CACHE,		/* someone else's, cached (LRU) */
+	__ILB_ROLE_MAX,
+};
+
+/*
+ * Cluster membership (ILB_CMD_CLUSTER_*), nested in ILB_A_CLUSTER.
+ * JOIN needs ADDR and IFINDEX; ID defaults to ADDR as a host-order number.
+ * GET replies with the configuration, EPOCH, MEMBERS and STATS.
+ */
+enum ilb_cl_attr {
+	ILB_CL_A_UNSPEC,
+	ILB_CL_A_ID,		/* u32: this member's ID, 1..2^32-1 */
+	ILB_CL_A_ADDR,		/* be32: this member's cluster address */
+	ILB_CL_A_IFINDEX,	/* u32: interface for multicast heartbeats */
+	ILB_CL_A_WEIGHT,	/* u32: 0..ILB_MEMBER_WEIGHT_MAX (default 1) */
+	ILB_CL_A_SCORE,		/* u8: enum ilb_score_mode (default hrw32) */
+	ILB_CL_A_HELLO_MS,	/* u32: heartbeat interval (default 100) */
+	ILB_CL_A_DEAD_MS,	/* u32: silence that removes a member (300) */
+	ILB_CL_A_PORT,		/* be16: UDP port of the cluster (default) */
+	ILB_CL_A_PEERS,		/* nest of ILB_CL_A_PEER: unicast peers */
+	ILB_CL_A_PEER,		/* be32: one peer address, inside A_PEERS */
+	ILB_CL_A_CLUSTER,	/* u32: cluster ID, must match (default 1) */
+	ILB_CL_A_SYNC,		/* u8: enum ilb_sync_mode (default targeted) */
+	ILB_CL_A_CACHE,		/* u32: most cached associations, 0 = none */
+	ILB_CL_A_EPOCH,		/* u32: view epoch, reply only */
+	ILB_CL_A_MEMBERS,	/* nest of ILB_CL_A_MEMBER, reply only */
+	ILB_CL_A_MEMBER,	/* nest: enum ilb_mbr_attr, reply only */
+	ILB_CL_A_STATS,		/* nest: enum ilb_cl_stats_attr, reply only */
+	ILB_CL_A_GROUP,		/* be32: multicast group, reply only */
+	ILB_CL_A_VIEW_AGE_MS,	/* u32: ms since the view last changed, reply */
+	ILB_CL_A_PAD,
+	__ILB_CL_A_MAX,
+};
+#define ILB_CL_A_MAX (__ILB_CL_A_MAX - 1)
+
+#define ILB_CLUSTER_PORT	7219		/* default UDP port */
+#define ILB_CLUSTER_GROUP	0xefff4c42	/* 239.255.76.66, TTL 1 */
+#define ILB_CLUSTER_MAX_MEMBERS	64
+#define ILB_CLUSTER_MAX_PEERS	16
+#define ILB_HELLO_MS_MIN	10
+#define ILB_HELLO_MS_MAX	10000
+#define ILB_DEAD_MS_MAX		60000
+
+enum ilb_sync_mode {
+	ILB_SYNC_TARGETED,	/* backup + the ingress of the first packet */
+	ILB_SYNC_BROADCAST,	/* every member */
+	__ILB_SYNC_MAX,
+};
+
+enum ilb_member_state {
+	ILB_MEMBER_SELF,
+	ILB_MEMBER_ALIVE,	/* in the view */
+	ILB_MEMBER_DEAD,	/* silent for dead-ms: out of the view */
+	__ILB_MEMBER_STATE_MAX,
+};
+
+enum ilb_mbr_attr {
+	ILB_MBR_A_UNSPEC,
+	ILB_MBR_A_ID,		/* u32 */
+	ILB_MBR_A_ADDR,		/* be32 */
+	ILB_MBR_A_WEIGHT,	/* u32 */
+	ILB_MBR_A_STATE,	/* u8: enum ilb_member_state */
+	ILB_MBR_A_HEARD_MS,	/* u32: milliseconds since last heard */
+	ILB_MBR_A_OWNED,	/* u32: connections it owns (its heartbeat) */
+	ILB_MBR_A_EPOCH,	/* u32: its view epoch (its heartbeat) */
+	__ILB_MBR_A_MAX,
+};
+#define ILB_MBR_A_MAX (__ILB_MBR_A_MAX - 1)
+
+/* Cluster counters of this node (all u64). */
+enum ilb_cl_stats_attr {
+	ILB_CLS_A_UNSPEC,
+	ILB_CLS_A_HELLO_TX,	/* heartbeats sent */
+	ILB_CLS_A_HELLO_RX,	/* heartbeats accepted */
+	ILB_CLS_A_SYNC_TX,	/* sync messages sent, retransmits included */
+	ILB_CLS_A_SYNC_TX_BYTES, /* their UDP payload bytes */
+	ILB_CLS_A_SYNC_RX,	/* sync messages accepted */
+	ILB_CLS_A_RECS_TX,	/* association records sent */
+	ILB_CLS_A_RECS_RX,	/* association records applied */
+	ILB_CLS_A_ACK_TX,
+	ILB_CLS_A_ACK_RX,
+	ILB_CLS_A_RETRANS,	/* sync messages sent again */
+	ILB_CLS_A_SYNC_DROP,	/* records dropped: queue full or peer gone */
+	ILB_CLS_A_FWD_TX,	/* packets forwarded to their owner */
+	ILB_CLS_A_FWD_RX,	/* forwarded packets received */
+	ILB_CLS_A_FWD_LOOP,	/* would be forwarded twice: dropped */
+	ILB_CLS_A_FWD_ADOPT,	/* forwarded new connections owned here */
+	ILB_CLS_A_DIRECT,	/* packets sent to a server by this node */
+	ILB_CLS_A_BAD_MSG,	/* malformed cluster messages */
+	ILB_CLS_A_FOREIGN,	/* from another cluster or a non-member */
+	ILB_CLS_A_VIEW_CHANGES,
+	ILB_CLS_A_PROMOTED,	/* backed-up connections taken over */
+	ILB_CLS_A_TRANSFERRED,	/* entries sent to new owners or backups */
+	ILB_CLS_A_CACHE_EVICT,	/* cached associations evicted (LRU) */
+	ILB_CLS_A_EPOCH_MISMATCH, /* messages from a different view */
+	ILB_CLS_A_CTRL_TX_BYTES, /* all cluster bytes sent but forwarded */
+	ILB_CLS_A_PAD,
+	__ILB_CLS_A_MAX,
+};
+#define ILB_CLS_A_MAX (__ILB_CLS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_ILB_H */
