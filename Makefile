@@ -7,6 +7,7 @@
 #   make bench      plain forwarding vs IPVS vs ilb, one VM boot
 #   make sim        print the ownership simulator's table
 #   make checkpatch run the kernel's checkpatch.pl on kmod/ and include/
+#   make fuzz       libFuzzer on the cluster wire parser for 60 s (clang)
 
 SHELL := /bin/bash
 KDIR ?= $(shell scripts/kdir.sh)
@@ -24,7 +25,7 @@ ILBADM_HDR := $(wildcard tools/ilbadm/*.h)
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-.PHONY: all module tools unit check demo bench sim checkpatch deps clean
+.PHONY: all module tools unit check demo bench sim checkpatch deps clean fuzz
 
 all: module tools unit
 
@@ -90,6 +91,20 @@ checkpatch: deps
 		case $$f in *.mod.c) continue ;; esac; \
 		perl $(BUILD)/checkpatch/scripts/checkpatch.pl --no-tree -f -q $$f; \
 	done
+
+# The wire parser under libFuzzer with ASan and UBSan; the corpus grows in
+# build/fuzz/corpus across runs. Needs clang; skipped (exit 0) without it.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@if ! command -v clang >/dev/null 2>&1; then \
+		echo "fuzz: clang is not installed, skipping"; exit 0; fi; \
+	mkdir -p $(BUILD)/fuzz/corpus && \
+	clang -std=gnu11 -O1 -g -Iinclude -Ikmod \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $(BUILD)/fuzz/fuzz_wire tests/fuzz/fuzz_wire.c kmod/wire.c && \
+	$(BUILD)/fuzz/fuzz_wire -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 \
+		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -215,6 +215,8 @@ static bool ilb_conn_unhash_locked(struct ilb_net *in, struct ilb_conn *cp)
 	if (cp->flags & ILB_CONN_F_REPLY)
 		hlist_del_rcu(&cp->node[1]);
 	atomic_dec(&in->nconns);
+	if (cp->role == ILB_ROLE_OWNED)
+		atomic_dec(&in->nowned);
 	return true;
 }
 
@@ -229,8 +231,10 @@ void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
 	ilb_lock2(t, b0, b1);
 	gone = ilb_conn_unhash_locked(in, cp);
 	ilb_unlock2(t, b0, b1);
-	if (gone)
-		call_rcu(&cp->rcu, ilb_conn_free_rcu);
+	if (!gone)
+		return;
+	ilb_cache_del(in, cp);
+	call_rcu(&cp->rcu, ilb_conn_free_rcu);
 }
 
 /*
@@ -240,7 +244,8 @@ void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
 struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 				 struct ilb_service *svc,
 				 struct ilb_server *srv, __be32 caddr,
-				 __be16 cport, int *err)
+				 __be16 cport, const struct ilb_conn_owner *own,
+				 int *err)
 {
 	struct ilb_conn *cp, *old, *won = NULL;
 	u32 b0, b1;
@@ -270,7 +275,15 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	cp->fwd = READ_ONCE(srv->fwd);
 	cp->flags = cp->fwd == ILB_FWD_DR ? 0 : ILB_CONN_F_REPLY;
 	cp->state = svc->proto == IPPROTO_TCP ? ILB_CS_SYN : ILB_CS_UDP;
+	if (own && own->state != ILB_CS_GONE)
+		cp->state = own->state;
 	cp->expires = jiffies + ilb_conn_timeout(in, cp->state);
+	cp->role = own ? own->role : ILB_ROLE_LOCAL;
+	cp->primary = own ? own->primary : 0;
+	cp->backup = own ? own->backup : 0;
+	cp->synced = jiffies;
+	cp->lru_ref = 0;
+	INIT_LIST_HEAD(&cp->lru);
 
 	b0 = ilb_conn_bucket(t, cp, 0);
 	b1 = cp->flags & ILB_CONN_F_REPLY ? ilb_conn_bucket(t, cp, 1) : b0;
@@ -304,7 +317,10 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 		}
 	}
 	if (!won && !*err) {
-		atomic_inc(&srv->inactive);
+		atomic_inc(cp->state == ILB_CS_ESTABLISHED ? &srv->active :
+			   &srv->inactive);
+		if (cp->role == ILB_ROLE_OWNED)
+			atomic_inc(&in->nowned);
 		hlist_add_head_rcu(&cp->node[0], &t->orig[b0]);
 		if (cp->flags & ILB_CONN_F_REPLY)
 			hlist_add_head_rcu(&cp->node[1], &t->reply[b1]);
@@ -317,6 +333,42 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 		return won;
 	}
 	return cp;
+}
+
+/*
+ * Change what this node's entry is for (cluster view changes, sync).
+ * Under the entry's bucket lock, so the owned count stays exact. Returns
+ * the previous role, or ILB_CS_GONE if the entry is gone.
+ */
+u8 ilb_conn_set_role(struct ilb_net *in, struct ilb_conn_table *t,
+		     struct ilb_conn *cp, u8 role, u32 primary, u32 backup)
+{
+	spinlock_t *l = ilb_conn_lock(t, ilb_conn_bucket(t, cp, 0));
+	u8 old;
+
+	spin_lock_bh(l);
+	old = cp->role;
+	if (cp->state == ILB_CS_GONE) {
+		spin_unlock_bh(l);
+		return ILB_CS_GONE;
+	}
+	if (old == ILB_ROLE_OWNED && role != ILB_ROLE_OWNED)
+		atomic_dec(&in->nowned);
+	else if (old != ILB_ROLE_OWNED && role == ILB_ROLE_OWNED)
+		atomic_inc(&in->nowned);
+	WRITE_ONCE(cp->role, role);
+	WRITE_ONCE(cp->primary, primary);
+	WRITE_ONCE(cp->backup, backup);
+	spin_unlock_bh(l);
+	return old;
+}
+
+/* Set the state a peer reported (sync), restarting its timeout. */
+void ilb_conn_set_state(struct ilb_net *in, struct ilb_conn *cp, u8 state)
+{
+	if (state != READ_ONCE(cp->state))
+		ilb_conn_move(cp, state);
+	WRITE_ONCE(cp->expires, jiffies + ilb_conn_timeout(in, state));
 }
 
 void ilb_conn_touch(struct ilb_net *in, struct ilb_conn *cp)
@@ -370,6 +422,88 @@ void ilb_conn_flush(struct ilb_net *in, struct ilb_service *svc)
 		if (!(i & 1023))
 			cond_resched();
 	}
+}
+
+/*
+ * Call @fn on every live entry, in process context, a bucket at a time
+ * under RCU: @fn may expire the entry or take its bucket's lock.
+ */
+void ilb_conn_walk(struct ilb_net *in,
+		   void (*fn)(struct ilb_net *in, struct ilb_conn_table *t,
+			      struct ilb_conn *cp, void *arg), void *arg)
+{
+	struct ilb_conn_table *t;
+	struct ilb_conn *cp;
+	unsigned int i, n;
+
+	rcu_read_lock();
+	t = rcu_dereference(in->conns);
+	n = t ? 1U << t->bits : 0;
+	rcu_read_unlock();
+	for (i = 0; i < n; i++) {
+		rcu_read_lock();
+		t = rcu_dereference(in->conns);
+		if (!t) {
+			rcu_read_unlock();
+			return;
+		}
+		hlist_for_each_entry_rcu(cp, &t->orig[i], node[0])
+			if (READ_ONCE(cp->state) != ILB_CS_GONE &&
+			    !ilb_conn_expired(cp))
+				fn(in, t, cp, arg);
+		rcu_read_unlock();
+		if (!(i & 255))
+			cond_resched();
+	}
+}
+
+/*
+ * The cache of other members' associations (seed Fig. 4, cache 404) is
+ * bounded: past @max entries the least recently used one goes. A CLOCK
+ * approximation: a hit only sets lru_ref; the evictor gives referenced
+ * entries a second round at the tail.
+ */
+void ilb_cache_add(struct ilb_net *in, struct ilb_conn_table *t,
+		   struct ilb_conn *cp, unsigned int max)
+{
+	struct ilb_conn *victim = NULL;
+	unsigned int scan = 8;
+
+	spin_lock_bh(&in->lru_lock);
+	if (list_empty(&cp->lru)) {
+		list_add_tail(&cp->lru, &in->lru);
+		atomic_inc(&in->ncache);
+	}
+	while (atomic_read(&in->ncache) > max && !list_empty(&in->lru)) {
+		victim = list_first_entry(&in->lru, struct ilb_conn, lru);
+		if (victim != cp && READ_ONCE(victim->lru_ref) && scan--) {
+			WRITE_ONCE(victim->lru_ref, 0);
+			list_move_tail(&victim->lru, &in->lru);
+			victim = NULL;
+			continue;
+		}
+		list_del_init(&victim->lru);
+		atomic_dec(&in->ncache);
+		break;
+	}
+	spin_unlock_bh(&in->lru_lock);
+	/* RCU keeps the victim's memory; expiring it twice is harmless. */
+	if (victim) {
+		ilb_conn_expire(in, t, victim);
+		ilb_cluster_count_evict(in);
+	}
+}
+
+void ilb_cache_del(struct ilb_net *in, struct ilb_conn *cp)
+{
+	if (list_empty_careful(&cp->lru))
+		return;
+	spin_lock_bh(&in->lru_lock);
+	if (!list_empty(&cp->lru)) {
+		list_del_init(&cp->lru);
+		atomic_dec(&in->ncache);
+	}
+	spin_unlock_bh(&in->lru_lock);
 }
 
 static void ilb_gc_work(struct work_struct *work)

@@ -15,7 +15,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 
-#include "ilb.h"
+#include "cluster.h"
 
 /* Is the transport header of a TCP or UDP packet all there? */
 static bool ilb_l4_ok(struct sk_buff *skb, u8 proto, unsigned int off)
@@ -43,45 +43,117 @@ static void ilb_notrack(struct sk_buff *skb)
 }
 
 /* A packet to a service that no entry knows: schedule it. */
+static bool ilb_opens(const struct ilb_service *svc, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	return svc->proto != IPPROTO_TCP || (th->syn && !th->ack && !th->rst);
+}
+
 static struct ilb_conn *ilb_new_conn(struct ilb_net *in,
 				     struct ilb_conn_table *t,
 				     struct ilb_service *svc, struct sk_buff *skb,
-				     const struct iphdr *iph, const __be16 *ports)
+				     const struct iphdr *iph, const __be16 *ports,
+				     const struct ilb_conn_owner *own)
 {
 	struct ilb_server *srv;
 	struct ilb_conn *cp;
 	int err;
 
-	if (svc->proto == IPPROTO_TCP) {
-		const struct tcphdr *th = tcp_hdr(skb);
-
-		if (!th->syn || th->ack || th->rst) {
-			ilb_stat_inc(in, ILB_STAT_NO_CONN);
-			return NULL;
-		}
+	if (!ilb_opens(svc, skb)) {
+		ilb_stat_inc(in, ILB_STAT_NO_CONN);
+		return NULL;
 	}
 	srv = ilb_schedule(svc, iph->saddr, ports[0]);
 	if (!srv) {
 		ilb_stat_inc(in, ILB_STAT_NO_SERVER);
 		return NULL;
 	}
-	cp = ilb_conn_create(in, t, svc, srv, iph->saddr, ports[0], &err);
+	cp = ilb_conn_create(in, t, svc, srv, iph->saddr, ports[0], own, &err);
 	if (!cp)
 		ilb_stat_inc(in, err == -ENOSPC ? ILB_STAT_TABLE_FULL :
 				 ILB_STAT_XMIT_ERR);
 	return cp;
 }
 
-static unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
-			       bool local_out)
+/*
+ * A reply of a NAT server with no entry here: the server and the client
+ * name the connection, so forward it to the connection's owner.
+ */
+static unsigned int ilb_reply_miss(struct ilb_net *in, struct ilb_cluster *cl,
+				   struct sk_buff *skb,
+				   const struct iphdr *iph, const __be16 *ports)
+{
+	struct ilb_owners_ref own;
+	struct ilb_service *svc;
+	struct ilb_view *v;
+
+	svc = ilb_service_by_server(in, iph->protocol, iph->saddr, ports[0]);
+	if (!svc)
+		return NF_ACCEPT;
+	v = rcu_dereference(cl->view);
+	ilb_cluster_owners(cl, v, svc->proto, iph->daddr, ports[1], svc->addr,
+			   svc->port, &own);
+	if (!own.pp) {
+		ilb_stat_inc(in, ILB_STAT_NO_CONN);
+		return NF_DROP;
+	}
+	return ilb_fwd_xmit(cl, v, skb, own.pp);
+}
+
+/*
+ * A packet of a new connection in a cluster: forward it to its primary
+ * owner, or say how this node keeps the connection it is about to create.
+ * Returns NF_STOLEN, NF_DROP or NF_ACCEPT (create it, with @own filled).
+ */
+static unsigned int ilb_cluster_new(struct ilb_cluster *cl,
+				    struct ilb_service *svc,
+				    struct sk_buff *skb, const struct iphdr *iph,
+				    const __be16 *ports,
+				    const struct ilb_fwd_info *fi,
+				    struct ilb_owners_ref *o,
+				    struct ilb_conn_owner *own)
+{
+	struct ilb_view *v = rcu_dereference(cl->view);
+
+	ilb_cluster_owners(cl, v, iph->protocol, iph->saddr, ports[0],
+			   iph->daddr, ports[1], o);
+	own->state = ILB_CS_GONE;
+	own->primary = o->primary;
+	own->backup = o->backup;
+	own->role = ILB_ROLE_OWNED;
+	if (o->primary == cl->id)
+		return NF_ACCEPT;
+	if (!fi)
+		return ilb_fwd_xmit(cl, v, skb, o->pp);
+	/*
+	 * Forwarded here, yet by this node's view another member owns it:
+	 * views differ for a moment. Never forward twice; a new connection
+	 * is scheduled here and its owners told, anything else is dropped.
+	 */
+	if (!ilb_opens(svc, skb)) {
+		ilb_cls_inc(cl, ILB_CLS_FWD_LOOP);
+		return NF_DROP;
+	}
+	ilb_cls_inc(cl, ILB_CLS_FWD_ADOPT);
+	own->role = o->backup == cl->id ? ILB_ROLE_BACKUP : ILB_ROLE_CACHE;
+	return NF_ACCEPT;
+}
+
+unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
+			bool local_out, struct ilb_fwd_info *fi)
 {
 	struct ilb_conn_table *t = rcu_dereference(in->conns);
+	struct ilb_cluster *cl = rcu_dereference(in->cl);
+	struct ilb_conn_owner own, *ownp = NULL;
 	struct ilb_service *svc = NULL;
+	struct ilb_owners_ref o;
 	const struct iphdr *iph;
 	struct ilb_conn *cp;
 	bool vip = false, created = false;
-	unsigned int thoff, len;
+	unsigned int thoff, len, verdict;
 	const __be16 *ports;
+	u8 old_state;
 	int dir;
 
 	/* IPv4 input already checked the IP header; be sure anyway. */
@@ -126,17 +198,32 @@ again:
 		if (!svc) {
 			if (vip)
 				ilb_stat_inc(in, ILB_STAT_NO_SERVICE);
+			else if (cl && !fi)
+				return ilb_reply_miss(in, cl, skb, iph, ports);
 			return NF_ACCEPT;
 		}
-		cp = ilb_new_conn(in, t, svc, skb, iph, ports);
+		if (cl) {
+			verdict = ilb_cluster_new(cl, svc, skb, iph, ports, fi,
+						  &o, &own);
+			if (verdict != NF_ACCEPT)
+				return verdict;
+			ownp = &own;
+		}
+		cp = ilb_new_conn(in, t, svc, skb, iph, ports, ownp);
 		if (!cp)
 			return NF_DROP;
 		created = true;
 		dir = 0;
+		if (cl) {
+			ilb_sync_new_conn(cl, cp, &o, fi ? fi->sender : 0);
+			if (own.role == ILB_ROLE_CACHE && READ_ONCE(cl->cache_max))
+				ilb_cache_add(in, t, cp, cl->cache_max);
+		}
 	} else if (local_out && !dir) {
 		return NF_ACCEPT;
 	}
 
+	old_state = READ_ONCE(cp->state);
 	if (cp->proto == IPPROTO_TCP) {
 		const struct tcphdr *th = tcp_hdr(skb);
 
@@ -152,6 +239,16 @@ again:
 		ilb_conn_touch(in, cp);
 	}
 
+	if (cl && cp->role != ILB_ROLE_LOCAL) {
+		if (cp->role == ILB_ROLE_CACHE && !READ_ONCE(cp->lru_ref))
+			WRITE_ONCE(cp->lru_ref, 1);
+		if (!created)
+			ilb_sync_seen(cl, cp, old_state);
+		if (!dir)
+			ilb_cls_inc(cl, ILB_CLS_DIRECT);
+	}
+	if (fi)
+		fi->handled = true;
 	ilb_tcnt_add(cp->srv->svc->cnt, !dir, len, created);
 	ilb_tcnt_add(cp->srv->cnt, !dir, len, created);
 	ilb_notrack(skb);
@@ -188,7 +285,7 @@ bad:
 static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	return ilb_handle(priv, skb, false);
+	return ilb_handle(priv, skb, false, NULL);
 }
 
 static unsigned int ilb_hook_out(void *priv, struct sk_buff *skb,
@@ -198,7 +295,7 @@ static unsigned int ilb_hook_out(void *priv, struct sk_buff *skb,
 
 	/* Local output may run preemptible; the counters are per CPU. */
 	local_bh_disable();
-	verdict = ilb_handle(priv, skb, true);
+	verdict = ilb_handle(priv, skb, true, NULL);
 	local_bh_enable();
 	return verdict;
 }

@@ -54,6 +54,7 @@ struct ilb_pcpu_tcnt {
 };
 
 struct ilb_service;
+struct ilb_cluster;
 
 /* A real server of one service. Freed after an RCU grace period once the
  * service has dropped it and no connection refers to it.
@@ -124,11 +125,24 @@ struct ilb_conn {
 	u8 state;			/* enum ilb_conn_state */
 	u8 fwd;
 	u8 flags;
+	/* cluster: owners (member IDs), this node's role, sync state */
+	u32 primary, backup;
+	u32 synced;			/* jiffies32 of the last record sent */
+	u8 role;			/* enum ilb_conn_role */
+	u8 lru_ref;			/* cache: used since the LRU last looked */
+	struct list_head lru;		/* cache: in->lru (in->lru_lock) */
 };
 
 #define ILB_CONN_F_REPLY	0x01	/* hashed by the reply tuple */
 
 #define ILB_CS_GONE		0xff	/* internal: unhashed, freed after RCU */
+
+/* Who owns a new entry (NULL: no cluster, ILB_ROLE_LOCAL). */
+struct ilb_conn_owner {
+	u8 role;			/* enum ilb_conn_role */
+	u8 state;			/* initial state, or ILB_CS_GONE: default */
+	u32 primary, backup;
+};
 
 struct ilb_conn_table {
 	unsigned int bits;
@@ -161,6 +175,12 @@ struct ilb_net {
 	bool gc_stop;
 
 	u32 timeout[__ILB_TIMEOUT_A_MAX];	/* seconds, by attribute */
+
+	struct ilb_cluster __rcu *cl;	/* NULL unless joined (cfg_lock) */
+	spinlock_t lru_lock;		/* the cache's LRU list */
+	struct list_head lru;		/* cache entries, oldest first */
+	atomic_t ncache;
+	atomic_t nowned;		/* entries with ILB_ROLE_OWNED */
 };
 
 extern unsigned int ilb_net_id;
@@ -168,6 +188,7 @@ extern struct pernet_operations ilb_net_ops;
 extern int ilb_hook_priority;
 extern unsigned int ilb_conn_max;
 extern unsigned int ilb_conn_hash_bits;
+extern unsigned int ilb_cache_max;
 extern const char *const ilb_stats_names[__ILB_STAT_MAX];
 extern const char *const ilb_sched_names[__ILB_SCHED_MAX];
 extern const char *const ilb_fwd_names[__ILB_FWD_MAX];
@@ -220,6 +241,8 @@ void ilb_server_del(struct ilb_server *srv);
 void ilb_server_put(struct ilb_server *srv);
 struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,
 				__be16 sport);
+struct ilb_service *ilb_service_by_server(struct ilb_net *in, u8 proto,
+					  __be32 raddr, __be16 rport);
 
 /* sched.c, sched_mh.c */
 extern const struct ilb_sched_ops *const ilb_sched_ops[__ILB_SCHED_MAX];
@@ -236,7 +259,18 @@ struct ilb_conn *ilb_conn_lookup(struct ilb_conn_table *t, u8 proto,
 struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 				 struct ilb_service *svc,
 				 struct ilb_server *srv, __be32 caddr,
-				 __be16 cport, int *err);
+				 __be16 cport, const struct ilb_conn_owner *own,
+				 int *err);
+void ilb_conn_set_state(struct ilb_net *in, struct ilb_conn *cp, u8 state);
+u8 ilb_conn_set_role(struct ilb_net *in, struct ilb_conn_table *t,
+		     struct ilb_conn *cp, u8 role, u32 primary, u32 backup);
+void ilb_conn_walk(struct ilb_net *in,
+		   void (*fn)(struct ilb_net *in, struct ilb_conn_table *t,
+			      struct ilb_conn *cp, void *arg), void *arg);
+/* the cache's LRU (conn.c) */
+void ilb_cache_add(struct ilb_net *in, struct ilb_conn_table *t,
+		   struct ilb_conn *cp, unsigned int max);
+void ilb_cache_del(struct ilb_net *in, struct ilb_conn *cp);
 int ilb_conn_cache_init(void);
 void ilb_conn_cache_exit(void);
 void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
@@ -258,12 +292,26 @@ int ilb_icmp_handle(struct ilb_net *in, struct sk_buff *skb, bool local_out);
 int ilb_xmit_dr(struct ilb_net *in, struct sk_buff *skb, struct ilb_conn *cp);
 
 /* hook.c */
+struct ilb_fwd_info {
+	u32 sender;			/* member that forwarded the packet */
+	u32 epoch;			/* its view epoch */
+	bool handled;			/* set: a connection's packet, served */
+};
+
+unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
+			bool local_out, struct ilb_fwd_info *fi);
 int ilb_hook_register(struct ilb_net *in);
 void ilb_hook_unregister(struct ilb_net *in);
 
 /* proc.c */
 int ilb_proc_init(struct ilb_net *in);
 void ilb_proc_exit(struct ilb_net *in);
+
+/* cluster.c */
+int ilb_cluster_init(void);
+void ilb_cluster_exit(void);
+void ilb_cluster_count_evict(struct ilb_net *in);
+void ilb_net_cluster_exit(struct ilb_net *in);
 
 /* netlink.c */
 int ilb_genl_init(void);

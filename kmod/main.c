@@ -40,6 +40,11 @@ static const struct kernel_param_ops ilb_hash_bits_ops = {
 	.get = param_get_uint,
 };
 
+unsigned int ilb_cache_max = 1 << 16;
+module_param_named(cache_max, ilb_cache_max, uint, 0644);
+MODULE_PARM_DESC(cache_max,
+		 "default size of a cluster member's association cache (65536)");
+
 module_param_cb(conn_hash_bits, &ilb_hash_bits_ops, &ilb_conn_hash_bits, 0444);
 MODULE_PARM_DESC(conn_hash_bits,
 		 "log2 of a node's connection table buckets, 8..24 (default 16)");
@@ -51,9 +56,12 @@ static int __init ilb_init(void)
 	err = ilb_conn_cache_init();
 	if (err)
 		return err;
-	err = register_pernet_subsys(&ilb_net_ops);
+	err = ilb_cluster_init();
 	if (err)
 		goto err_cache;
+	err = register_pernet_subsys(&ilb_net_ops);
+	if (err)
+		goto err_cluster;
 	err = ilb_genl_init();
 	if (err)
 		goto err_pernet;
@@ -62,6 +70,8 @@ static int __init ilb_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&ilb_net_ops);
+err_cluster:
+	ilb_cluster_exit();
 err_cache:
 	rcu_barrier();
 	ilb_conn_cache_exit();
@@ -72,6 +82,7 @@ static void __exit ilb_exit(void)
 {
 	ilb_genl_exit();
 	unregister_pernet_subsys(&ilb_net_ops);
+	ilb_cluster_exit();
 	/* wait for the RCU callbacks that free our objects */
 	rcu_barrier();
 	ilb_conn_cache_exit();

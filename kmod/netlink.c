@@ -9,6 +9,7 @@
 #include <net/sock.h>
 
 #include "ilb.h"
+#include "netlink.h"
 
 static const struct nla_policy ilb_svc_policy[ILB_SVC_A_MAX + 1] = {
 	[ILB_SVC_A_PROTO] = { .type = NLA_U8 },
@@ -56,9 +57,10 @@ static const struct nla_policy ilb_policy[ILB_A_MAX + 1] = {
 	[ILB_A_STATS] = { .type = NLA_REJECT },
 	[ILB_A_TIMEOUTS] = NLA_POLICY_NESTED(ilb_timeout_policy),
 	[ILB_A_PAD] = { .type = NLA_REJECT },
+	[ILB_A_CLUSTER] = NLA_POLICY_NESTED(ilb_cl_policy),
 };
 
-static struct genl_family ilb_genl_family;
+struct genl_family ilb_genl_family;
 
 struct ilb_svc_key {
 	u8 proto;
@@ -484,7 +486,11 @@ static int ilb_fill_conn(struct sk_buff *skb, struct ilb_conn *cp,
 	    nla_put_u8(skb, ILB_CONN_A_FWD, cp->fwd) ||
 	    nla_put_u8(skb, ILB_CONN_A_STATE, READ_ONCE(cp->state)) ||
 	    nla_put_u32(skb, ILB_CONN_A_EXPIRES,
-			left > 0 ? jiffies_to_msecs(left) : 0)) {
+			left > 0 ? jiffies_to_msecs(left) : 0) ||
+	    (cp->role != ILB_ROLE_LOCAL &&
+	     (nla_put_u8(skb, ILB_CONN_A_ROLE, READ_ONCE(cp->role)) ||
+	      nla_put_u32(skb, ILB_CONN_A_PRIMARY, READ_ONCE(cp->primary)) ||
+	      nla_put_u32(skb, ILB_CONN_A_BACKUP, READ_ONCE(cp->backup))))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -552,8 +558,8 @@ out:
 }
 
 /* A reply to @info carrying one nest @attr, or NULL without memory. */
-static struct sk_buff *ilb_reply_new(struct genl_info *info, u8 cmd, int attr,
-				     void **hdr, struct nlattr **nest)
+struct sk_buff *ilb_reply_new(struct genl_info *info, u8 cmd, int attr,
+			      void **hdr, struct nlattr **nest)
 {
 	struct sk_buff *msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 
@@ -568,8 +574,8 @@ static struct sk_buff *ilb_reply_new(struct genl_info *info, u8 cmd, int attr,
 	return msg;
 }
 
-static int ilb_reply_send(struct sk_buff *msg, void *hdr, struct nlattr *nest,
-			  struct genl_info *info)
+int ilb_reply_send(struct sk_buff *msg, void *hdr, struct nlattr *nest,
+		   struct genl_info *info)
 {
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -718,10 +724,26 @@ static const struct genl_ops ilb_genl_ops[] = {
 		.cmd = ILB_CMD_FLUSH,
 		.doit = ilb_flush_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = ILB_CMD_CLUSTER_JOIN,
+		.doit = ilb_cluster_join_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = ILB_CMD_CLUSTER_LEAVE,
+		.doit = ilb_cluster_leave_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = ILB_CMD_CLUSTER_SET,
+		.doit = ilb_cluster_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = ILB_CMD_CLUSTER_GET,
+		.doit = ilb_cluster_get_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
-static struct genl_family ilb_genl_family __ro_after_init = {
+struct genl_family ilb_genl_family __ro_after_init = {
 	.name = ILB_GENL_NAME,
 	.version = ILB_GENL_VERSION,
 	.maxattr = ILB_A_MAX,

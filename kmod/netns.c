@@ -67,6 +67,8 @@ static int __net_init ilb_net_init(struct net *net)
 
 	in->net = net;
 	mutex_init(&in->cfg_lock);
+	spin_lock_init(&in->lru_lock);
+	INIT_LIST_HEAD(&in->lru);
 	in->timeout[ILB_TIMEOUT_A_TCP] = 900;
 	in->timeout[ILB_TIMEOUT_A_TCP_FIN] = 120;
 	in->timeout[ILB_TIMEOUT_A_UDP] = 300;
@@ -101,8 +103,18 @@ static void __net_exit ilb_net_exit(struct net *net)
 	free_percpu(in->stats);
 }
 
+/*
+ * Before the devices go: the cluster socket caches an input route (of
+ * multicast heartbeats, through lo) that would keep lo from unregistering.
+ */
+static void __net_exit ilb_net_pre_exit(struct net *net)
+{
+	ilb_net_cluster_exit(ilb_pernet(net));
+}
+
 struct pernet_operations ilb_net_ops = {
 	.init = ilb_net_init,
+	.pre_exit = ilb_net_pre_exit,
 	.exit = ilb_net_exit,
 	.id = &ilb_net_id,
 	.size = sizeof(struct ilb_net),

@@ -31,6 +31,26 @@ struct ilb_service *ilb_service_find(struct ilb_net *in, u8 proto,
 	return NULL;
 }
 
+/* The NAT service a real server's address and port belong to (RCU). */
+struct ilb_service *ilb_service_by_server(struct ilb_net *in, u8 proto,
+					  __be32 raddr, __be16 rport)
+{
+	struct ilb_service *svc;
+	struct ilb_server *srv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(in->svc_table); i++)
+		hlist_for_each_entry_rcu(svc, &in->svc_table[i], hnode) {
+			if (svc->proto != proto)
+				continue;
+			list_for_each_entry_rcu(srv, &svc->servers, list)
+				if (srv->addr == raddr && srv->port == rport &&
+				    READ_ONCE(srv->fwd) == ILB_FWD_NAT)
+					return svc;
+		}
+	return NULL;
+}
+
 static void ilb_service_free_rcu(struct rcu_head *head)
 {
 	struct ilb_service *svc = container_of(head, struct ilb_service, rcu);

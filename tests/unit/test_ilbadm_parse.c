@@ -16,7 +16,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static char line_buf[512];
+static char line_buf[1024];
 static char *words[ILBADM_MAX_ARGS + 1];
 static char err[ILBADM_ERRLEN];
 
@@ -317,6 +317,227 @@ static void test_save_lines_round_trip(void **state)
 	assert_int_equal(c.weight, 3);
 	assert_true(c.has_fwd && c.has_state);
 	expect_ok("timeout set tcp 900 tcpfin 120 udp 300", &c);
+	expect_ok("cluster join id 1 addr 198.18.4.1 dev eth2 weight 1 score hrw32 hello-ms 100 dead-ms 300 port 7219 cluster 1 sync targeted cache 65536",
+		  &c);
+	assert_true(c.has_cl_id && c.has_weight && c.has_score &&
+		    c.has_hello_ms && c.has_dead_ms && c.has_cl_port &&
+		    c.has_cluster && c.has_sync && c.has_cache);
+	assert_int_equal(c.npeers, 0);
+	/* The longest line: every option, 16 peers, "ilbadm" in front. */
+	expect_ok("cluster join id 4294967295 addr 198.18.4.1 dev eth2 weight 65535 score crc8 hello-ms 10000 dead-ms 60000 port 65535 peer 198.18.4.2 peer 198.18.4.3 peer 198.18.4.4 peer 198.18.4.5 peer 198.18.4.6 peer 198.18.4.7 peer 198.18.4.8 peer 198.18.4.9 peer 198.18.4.10 peer 198.18.4.11 peer 198.18.4.12 peer 198.18.4.13 peer 198.18.4.14 peer 198.18.4.15 peer 198.18.4.16 peer 198.18.4.17 cluster 4294967295 sync broadcast cache 4294967295",
+		  &c);
+	assert_int_equal(c.npeers, ILB_CLUSTER_MAX_PEERS);
+	assert_true(1 + 56 <= ILBADM_MAX_ARGS);
+}
+
+static void test_cluster_join_minimal(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("cluster join addr 198.18.4.1 dev eth2", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_CLUSTER);
+	assert_int_equal(c.verb, ILBADM_VERB_JOIN);
+	assert_string_equal(ilbadm_cmd_name(&c), "cluster join");
+	assert_true(c.has_cl_addr);
+	assert_int_equal(c.cl_addr, ip("198.18.4.1"));
+	assert_string_equal(c.cl_dev, "eth2");
+	/* Nothing else is sent: the kernel has the defaults (ID = ADDR). */
+	assert_false(c.has_cl_id);
+	assert_false(c.has_weight);
+	assert_false(c.has_score);
+	assert_false(c.has_hello_ms);
+	assert_false(c.has_dead_ms);
+	assert_false(c.has_cl_port);
+	assert_int_equal(c.npeers, 0);
+	assert_false(c.has_cluster);
+	assert_false(c.has_sync);
+	assert_false(c.has_cache);
+	assert_false(c.has_svc);
+
+	/* Keyword order does not matter; a 15-byte name is the longest. */
+	expect_ok("cluster join dev abcdefghijklmno addr 10.0.0.1", &c);
+	assert_string_equal(c.cl_dev, "abcdefghijklmno");
+	assert_int_equal(c.cl_addr, ip("10.0.0.1"));
+}
+
+static void test_cluster_join_every_option(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("cluster join id 7 addr 198.18.4.1 dev eth2 weight 65535 score crc8 hello-ms 50 dead-ms 51 port 7300 peer 198.18.4.2 cluster 4294967295 sync broadcast cache 0",
+		  &c);
+	assert_true(c.has_cl_id);
+	assert_int_equal(c.cl_id, 7);
+	assert_int_equal(c.cl_addr, ip("198.18.4.1"));
+	assert_string_equal(c.cl_dev, "eth2");
+	assert_true(c.has_weight);
+	assert_int_equal(c.weight, ILB_MEMBER_WEIGHT_MAX);
+	assert_true(c.has_score);
+	assert_int_equal(c.score, ILB_SCORE_CRC8);
+	assert_true(c.has_hello_ms);
+	assert_int_equal(c.hello_ms, 50);
+	assert_true(c.has_dead_ms);
+	assert_int_equal(c.dead_ms, 51);
+	assert_true(c.has_cl_port);
+	assert_int_equal(c.cl_port, 7300);
+	assert_int_equal(c.npeers, 1);
+	assert_int_equal(c.peers[0], ip("198.18.4.2"));
+	assert_true(c.has_cluster);
+	assert_int_equal(c.cluster, UINT32_MAX);
+	assert_true(c.has_sync);
+	assert_int_equal(c.sync, ILB_SYNC_BROADCAST);
+	assert_true(c.has_cache);
+	assert_int_equal(c.cache, 0);
+
+	/* The other ends of the ranges. */
+	expect_ok("cluster join addr 10.0.0.1 dev lo weight 0 score hrw32 hello-ms 10 dead-ms 60000 port 1 cluster 0 sync targeted cache 4294967295",
+		  &c);
+	assert_true(c.has_weight);
+	assert_int_equal(c.weight, 0);
+	assert_int_equal(c.score, ILB_SCORE_HRW32);
+	assert_int_equal(c.hello_ms, ILB_HELLO_MS_MIN);
+	assert_int_equal(c.dead_ms, ILB_DEAD_MS_MAX);
+	assert_int_equal(c.cl_port, 1);
+	assert_true(c.has_cluster);
+	assert_int_equal(c.cluster, 0);
+	assert_int_equal(c.sync, ILB_SYNC_TARGETED);
+	assert_int_equal(c.cache, UINT32_MAX);
+	expect_ok("cluster join addr 10.0.0.1 dev lo hello-ms 10000 port 65535",
+		  &c);
+	assert_int_equal(c.hello_ms, ILB_HELLO_MS_MAX);
+	assert_false(c.has_dead_ms);
+	assert_int_equal(c.cl_port, 65535);
+	/* dead-ms alone: checked against the default hello by the kernel. */
+	expect_ok("cluster join addr 10.0.0.1 dev lo dead-ms 11", &c);
+	assert_int_equal(c.dead_ms, 11);
+}
+
+static void test_cluster_join_ids(void **state)
+{
+	static const struct {
+		const char *id;
+		uint32_t v;
+	} ids[] = {
+		{ "1", 1 },
+		{ "007", 7 },
+		{ "3323069441", 0xc6120401U },
+		{ "0xc6120401", 0xc6120401U },
+		{ "0XC6120401", 0xc6120401U },
+		{ "0x1", 1 },
+		{ "0x00000000ff", 0xff },
+		{ "198.18.4.1", 0xc6120401U },	/* the address as a number */
+		{ "0.0.0.1", 1 },
+		{ "4294967295", UINT32_MAX },
+		{ "0xffffffff", UINT32_MAX },
+		{ "255.255.255.255", UINT32_MAX },
+	};
+	struct ilbadm_cmd c;
+	char line[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		snprintf(line, sizeof(line),
+			 "cluster join id %s addr 198.18.4.1 dev eth2",
+			 ids[i].id);
+		expect_ok(line, &c);
+		assert_true(c.has_cl_id);
+		if (c.cl_id != ids[i].v)
+			print_error("id %s: %u\n", ids[i].id, c.cl_id);
+		assert_int_equal(c.cl_id, ids[i].v);
+	}
+}
+
+static void test_cluster_join_peers(void **state)
+{
+	struct ilbadm_cmd c;
+	char line[1024];
+	size_t n, i;
+
+	(void)state;
+	expect_ok("cluster join addr 198.18.4.1 peer 198.18.4.3 dev eth2 peer 10.9.0.2 peer 198.18.4.2",
+		  &c);
+	assert_int_equal(c.npeers, 3);
+	/* In the order given. */
+	assert_int_equal(c.peers[0], ip("198.18.4.3"));
+	assert_int_equal(c.peers[1], ip("10.9.0.2"));
+	assert_int_equal(c.peers[2], ip("198.18.4.2"));
+
+	n = (size_t)snprintf(line, sizeof(line),
+			     "cluster join addr 10.0.0.1 dev eth0");
+	for (i = 1; i <= ILB_CLUSTER_MAX_PEERS; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      " peer 10.1.0.%zu", i);
+	expect_ok(line, &c);
+	assert_int_equal(c.npeers, ILB_CLUSTER_MAX_PEERS);
+	assert_int_equal(c.peers[15], ip("10.1.0.16"));
+
+	/* One more is too many. */
+	snprintf(line + n, sizeof(line) - n, " peer 10.1.0.17");
+	assert_int_equal(parse(line, &c), ILBADM_ERR);
+	assert_string_equal(err, "cluster join: too many peers (at most 16)");
+}
+
+static void test_cluster_set_leave_show(void **state)
+{
+	static const char *const show[] = { "cluster", "cluster show",
+					    "cluster list", "cluster ls" };
+	struct ilbadm_cmd c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(show); i++) {
+		expect_ok(show[i], &c);
+		assert_int_equal(c.obj, ILBADM_OBJ_CLUSTER);
+		assert_int_equal(c.verb, ILBADM_VERB_SHOW);
+		assert_string_equal(ilbadm_cmd_name(&c), "cluster show");
+	}
+	expect_ok("cluster leave", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_LEAVE);
+	assert_string_equal(ilbadm_cmd_name(&c), "cluster leave");
+
+	expect_ok("cluster set sync broadcast", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_SET);
+	assert_string_equal(ilbadm_cmd_name(&c), "cluster set");
+	assert_true(c.has_sync);
+	assert_int_equal(c.sync, ILB_SYNC_BROADCAST);
+	assert_false(c.has_cache);
+	assert_false(c.has_weight);
+
+	expect_ok("cluster set cache 0", &c);
+	assert_false(c.has_sync);
+	assert_true(c.has_cache);
+	assert_int_equal(c.cache, 0);
+
+	expect_ok("cluster set weight 65535 cache 4294967295 sync targeted",
+		  &c);
+	assert_true(c.has_weight && c.has_cache && c.has_sync);
+	assert_int_equal(c.weight, ILB_MEMBER_WEIGHT_MAX);
+	assert_int_equal(c.cache, UINT32_MAX);
+	assert_int_equal(c.sync, ILB_SYNC_TARGETED);
+}
+
+static void test_cluster_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ilbadm_score_name(ILB_SCORE_HRW32), "hrw32");
+	assert_string_equal(ilbadm_score_name(ILB_SCORE_CRC8), "crc8");
+	assert_null(ilbadm_score_name(__ILB_SCORE_MAX));
+	assert_string_equal(ilbadm_sync_name(ILB_SYNC_TARGETED), "targeted");
+	assert_string_equal(ilbadm_sync_name(ILB_SYNC_BROADCAST), "broadcast");
+	assert_null(ilbadm_sync_name(__ILB_SYNC_MAX));
+	assert_string_equal(ilbadm_member_state_name(ILB_MEMBER_SELF), "self");
+	assert_string_equal(ilbadm_member_state_name(ILB_MEMBER_ALIVE),
+			    "alive");
+	assert_string_equal(ilbadm_member_state_name(ILB_MEMBER_DEAD), "dead");
+	assert_null(ilbadm_member_state_name(__ILB_MEMBER_STATE_MAX));
+	assert_string_equal(ilbadm_role_name(ILB_ROLE_LOCAL), "local");
+	assert_string_equal(ilbadm_role_name(ILB_ROLE_OWNED), "owned");
+	assert_string_equal(ilbadm_role_name(ILB_ROLE_BACKUP), "backup");
+	assert_string_equal(ilbadm_role_name(ILB_ROLE_CACHE), "cache");
+	assert_null(ilbadm_role_name(__ILB_ROLE_MAX));
 }
 
 struct bad {
@@ -446,6 +667,131 @@ static const struct bad bad_inputs[] = {
 	{ "stats del", ILBADM_USAGE, "unknown verb" },
 	{ "timeout", ILBADM_USAGE, "missing verb" },
 	{ "timeout add tcp 5", ILBADM_USAGE, "unknown verb" },
+	/* cluster: required arguments */
+	{ "cluster join", ILBADM_ERR, "cluster join: missing addr ADDR" },
+	{ "cluster join dev eth2", ILBADM_ERR, "cluster join: missing addr ADDR" },
+	{ "cluster join addr 198.18.4.1", ILBADM_ERR,
+	  "cluster join: missing dev IFNAME" },
+	{ "cluster join id 1 addr 198.18.4.1 weight 1", ILBADM_ERR,
+	  "missing dev IFNAME" },
+	/* cluster: IDs */
+	{ "cluster join id 0 addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id \"0\" (1..4294967295, 0x1..0xffffffff or a.b.c.d)" },
+	{ "cluster join id 0x0 addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id \"0x0\"" },
+	{ "cluster join id 0.0.0.0 addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id \"0.0.0.0\"" },
+	{ "cluster join id 4294967296 addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id \"4294967296\"" },
+	{ "cluster join id 0x100000000 addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id \"0x100000000\"" },
+	{ "cluster join id 99999999999999999999 addr 198.18.4.1 dev eth2",
+	  ILBADM_ERR, "bad id" },
+	{ "cluster join id 256.1.1.1 addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id" },
+	{ "cluster join id 1.2.3 addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id" },
+	{ "cluster join id 0x addr 198.18.4.1 dev eth2", ILBADM_ERR, "bad id" },
+	{ "cluster join id 0xfg addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "bad id" },
+	{ "cluster join id -1 addr 198.18.4.1 dev eth2", ILBADM_ERR, "bad id" },
+	{ "cluster join id 1a addr 198.18.4.1 dev eth2", ILBADM_ERR, "bad id" },
+	/* cluster: values */
+	{ "cluster join addr 198.18.4.1 dev eth2 weight 65536", ILBADM_ERR,
+	  "bad weight \"65536\" (0..65535)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 hello-ms 9", ILBADM_ERR,
+	  "bad hello-ms \"9\" (10..10000)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 hello-ms 10001", ILBADM_ERR,
+	  "bad hello-ms" },
+	{ "cluster join addr 198.18.4.1 dev eth2 dead-ms 60001", ILBADM_ERR,
+	  "bad dead-ms \"60001\" (11..60000)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 dead-ms 10", ILBADM_ERR,
+	  "bad dead-ms" },
+	{ "cluster join addr 198.18.4.1 dev eth2 hello-ms 100 dead-ms 100",
+	  ILBADM_ERR,
+	  "cluster join: dead-ms 100 must be greater than hello-ms 100" },
+	{ "cluster join addr 198.18.4.1 dev eth2 dead-ms 200 hello-ms 500",
+	  ILBADM_ERR, "dead-ms 200 must be greater than hello-ms 500" },
+	{ "cluster join addr 198.18.4.1 dev eth2 port 0", ILBADM_ERR,
+	  "bad port \"0\" (1..65535)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 port 65536", ILBADM_ERR,
+	  "bad port" },
+	{ "cluster join addr 198.18.4.1 dev eth2 cluster 4294967296", ILBADM_ERR,
+	  "bad cluster \"4294967296\" (0..4294967295)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 cache -1", ILBADM_ERR,
+	  "bad cache \"-1\" (0..4294967295)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 score crc32", ILBADM_ERR,
+	  "bad score \"crc32\" (hrw32, crc8)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 score HRW32", ILBADM_ERR,
+	  "bad score" },
+	{ "cluster join addr 198.18.4.1 dev eth2 sync all", ILBADM_ERR,
+	  "bad sync \"all\" (targeted, broadcast)" },
+	{ "cluster set sync Targeted", ILBADM_ERR, "bad sync" },
+	{ "cluster join addr 239.255.76.66 dev eth2", ILBADM_ERR, "multicast" },
+	{ "cluster join addr 198.18.4 dev eth2", ILBADM_ERR, "bad address" },
+	{ "cluster join addr 127.0.0.1 dev lo", ILBADM_ERR,
+	  "bad address \"127.0.0.1\" (loopback)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 peer 127.1.2.3", ILBADM_ERR,
+	  "(loopback)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 peer 0.0.0.1", ILBADM_ERR,
+	  "(0.0.0.0/8)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 peer 198.18.4.2:7219",
+	  ILBADM_ERR, "bad address" },
+	{ "cluster join addr 198.18.4.1 dev abcdefghijklmnop", ILBADM_ERR,
+	  "bad dev \"abcdefghijklmnop\" (at most 15 characters)" },
+	{ "cluster join addr 198.18.4.1 dev a/b", ILBADM_ERR,
+	  "bad dev \"a/b\" (interface name)" },
+	{ "cluster join addr 198.18.4.1 dev eth0:1", ILBADM_ERR, "bad dev" },
+	{ "cluster join addr 198.18.4.1 dev ..", ILBADM_ERR, "bad dev" },
+	{ "cluster set weight 65536", ILBADM_ERR, "bad weight \"65536\"" },
+	{ "cluster set cache x", ILBADM_ERR, "bad cache" },
+	/* cluster: peers, repeated keywords */
+	{ "cluster join addr 198.18.4.1 dev eth2 peer 198.18.4.2 peer 198.18.4.3 peer 198.18.4.2",
+	  ILBADM_ERR, "cluster join: peer \"198.18.4.2\" given twice" },
+	{ "cluster join addr 198.18.4.1 dev eth2 addr 198.18.4.2", ILBADM_ERR,
+	  "cluster join: \"addr\" given twice" },
+	{ "cluster join addr 198.18.4.1 dev eth2 dev eth3", ILBADM_ERR,
+	  "\"dev\" given twice" },
+	{ "cluster join id 1 addr 198.18.4.1 dev eth2 id 1", ILBADM_ERR,
+	  "\"id\" given twice" },
+	{ "cluster join addr 198.18.4.1 dev eth2 cache 1 cache 1", ILBADM_ERR,
+	  "\"cache\" given twice" },
+	{ "cluster join addr 198.18.4.1 dev eth2 sync targeted sync targeted",
+	  ILBADM_ERR, "\"sync\" given twice" },
+	{ "cluster set weight 1 weight 2", ILBADM_ERR,
+	  "cluster set: \"weight\" given twice" },
+	/* cluster: nothing to do, trailing junk, keywords out of place */
+	{ "cluster set", ILBADM_ERR,
+	  "cluster set: nothing to change (sync, cache, weight)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 junk", ILBADM_ERR,
+	  "cluster join: unknown argument \"junk\"" },
+	{ "cluster join addr 198.18.4.1 dev eth2 peer", ILBADM_ERR,
+	  "missing value after \"peer\"" },
+	{ "cluster join addr 198.18.4.1 dev", ILBADM_ERR,
+	  "missing value after \"dev\"" },
+	{ "cluster set sync targeted extra", ILBADM_ERR,
+	  "cluster set: unknown argument \"extra\"" },
+	{ "cluster set addr 198.18.4.1", ILBADM_ERR,
+	  "cluster set: unknown argument \"addr\"" },
+	{ "cluster set peer 198.18.4.1", ILBADM_ERR, "unknown argument" },
+	{ "cluster leave now", ILBADM_ERR,
+	  "cluster leave: unexpected argument \"now\"" },
+	{ "cluster show all", ILBADM_ERR,
+	  "cluster show: unexpected argument \"all\"" },
+	{ "cluster join addr 198.18.4.1 dev eth2 state up", ILBADM_ERR,
+	  "unknown argument \"state\"" },
+	{ "service add tcp 1.2.3.4:80 peer 1.2.3.5", ILBADM_ERR,
+	  "unknown argument \"peer\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 cache 1", ILBADM_ERR,
+	  "unknown argument \"cache\"" },
+	/* cluster: usage errors */
+	{ "cluster frob", ILBADM_USAGE,
+	  "cluster: unknown verb \"frob\" (join, leave, set, show)" },
+	{ "cluster add", ILBADM_USAGE, "unknown verb" },
+	{ "cluster del", ILBADM_USAGE, "unknown verb" },
+	{ "service join tcp 1.2.3.4:80", ILBADM_USAGE, "unknown verb" },
+	{ "timeout leave", ILBADM_USAGE, "unknown verb" },
+	{ "stats", ILBADM_USAGE, "missing verb" },
 };
 
 static void test_bad_inputs(void **state)
@@ -566,6 +912,15 @@ static void test_parse_resets_cmd(void **state)
 	assert_false(c.has_state);
 	assert_false(c.has_svc);
 	assert_false(c.has_weight);
+
+	expect_ok("cluster join id 5 addr 1.2.3.4 dev eth0 peer 1.2.3.5 sync broadcast",
+		  &c);
+	expect_ok("cluster set cache 1", &c);
+	assert_false(c.has_cl_id);
+	assert_false(c.has_cl_addr);
+	assert_string_equal(c.cl_dev, "");
+	assert_int_equal(c.npeers, 0);
+	assert_false(c.has_sync);
 }
 
 int main(void)
@@ -581,6 +936,12 @@ int main(void)
 		cmocka_unit_test(test_server_set_del),
 		cmocka_unit_test(test_conn_stats_timeout),
 		cmocka_unit_test(test_no_verb_objects),
+		cmocka_unit_test(test_cluster_join_minimal),
+		cmocka_unit_test(test_cluster_join_every_option),
+		cmocka_unit_test(test_cluster_join_ids),
+		cmocka_unit_test(test_cluster_join_peers),
+		cmocka_unit_test(test_cluster_set_leave_show),
+		cmocka_unit_test(test_cluster_names),
 		cmocka_unit_test(test_save_lines_round_trip),
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_parse_u32),

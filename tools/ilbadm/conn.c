@@ -22,6 +22,9 @@ static const struct nla_policy conn_policy[ILB_CONN_A_MAX + 1] = {
 	[ILB_CONN_A_FWD] = { .type = NLA_U8 },
 	[ILB_CONN_A_STATE] = { .type = NLA_U8 },
 	[ILB_CONN_A_EXPIRES] = { .type = NLA_U32 },
+	[ILB_CONN_A_ROLE] = { .type = NLA_U8 },
+	[ILB_CONN_A_PRIMARY] = { .type = NLA_U32 },
+	[ILB_CONN_A_BACKUP] = { .type = NLA_U32 },
 };
 
 static const int conn_required[] = {
@@ -37,6 +40,14 @@ struct conn_out {
 static uint16_t port_of(struct nlattr *a)
 {
 	return ntohs(nla_get_u16(a));
+}
+
+/* A member ID, "-" for none (0 or not sent); buf of 12 bytes. */
+static const char *owner_str(struct nlattr *a, char *buf)
+{
+	uint32_t id = a ? nla_get_u32(a) : 0;
+
+	return id ? ilbadm_name_or_num(NULL, id, buf) : "-";
 }
 
 static void conn_json(struct ilbadm_json *j, struct nlattr **a)
@@ -71,13 +82,24 @@ static void conn_json(struct ilbadm_json *j, struct nlattr **a)
 	if (a[ILB_CONN_A_EXPIRES])
 		ilbadm_json_kv_uint(j, "expires_ms",
 				    nla_get_u32(a[ILB_CONN_A_EXPIRES]));
+	if (a[ILB_CONN_A_ROLE]) {
+		v = nla_get_u8(a[ILB_CONN_A_ROLE]);
+		ilbadm_json_kv_str(j, "role",
+				   ilbadm_name_or_num(ilbadm_role_name(v), v, n));
+	}
+	if (a[ILB_CONN_A_PRIMARY])
+		ilbadm_json_kv_uint(j, "primary",
+				    nla_get_u32(a[ILB_CONN_A_PRIMARY]));
+	if (a[ILB_CONN_A_BACKUP])
+		ilbadm_json_kv_uint(j, "backup",
+				    nla_get_u32(a[ILB_CONN_A_BACKUP]));
 	ilbadm_json_obj_close(j);
 }
 
 static void conn_plain(struct nlattr **a)
 {
 	char c[ILBADM_ADDRPORT_LEN], vip[ILBADM_ADDRPORT_LEN];
-	char r[ILBADM_ADDRPORT_LEN], n[12];
+	char r[ILBADM_ADDRPORT_LEN], n[12], o1[12], o2[12];
 	uint8_t proto = nla_get_u8(a[ILB_CONN_A_PROTO]);
 	bool names = !ilbadm_opts.numeric;
 	uint32_t ms;
@@ -108,6 +130,14 @@ static void conn_plain(struct nlattr **a)
 	if (a[ILB_CONN_A_EXPIRES]) {
 		ms = nla_get_u32(a[ILB_CONN_A_EXPIRES]);
 		printf("  expires %u.%us", ms / 1000, ms % 1000 / 100);
+	}
+	/* Cluster: what this node's entry is for, and the owners' IDs. */
+	if (a[ILB_CONN_A_ROLE]) {
+		v = nla_get_u8(a[ILB_CONN_A_ROLE]);
+		printf("  role %s  owners %s/%s",
+		       ilbadm_name_or_num(ilbadm_role_name(v), v, n),
+		       owner_str(a[ILB_CONN_A_PRIMARY], o1),
+		       owner_str(a[ILB_CONN_A_BACKUP], o2));
 	}
 	putchar('\n');
 }

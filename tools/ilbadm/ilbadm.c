@@ -28,12 +28,21 @@ static void usage(FILE *f)
 "  ilbadm stats show\n"
 "  ilbadm timeout set [tcp SEC] [tcpfin SEC] [udp SEC]\n"
 "  ilbadm timeout show\n"
+"  ilbadm cluster join [id ID] addr ADDR dev IFNAME [weight N] [score SCORE]\n"
+"                      [hello-ms MS] [dead-ms MS] [port PORT] [peer ADDR]...\n"
+"                      [cluster U32] [sync SYNC] [cache U32]\n"
+"  ilbadm cluster set [sync SYNC] [cache U32] [weight N]\n"
+"  ilbadm cluster leave\n"
+"  ilbadm cluster [show]\n"
 "  ilbadm flush\n"
 "  ilbadm save\n"
 "  ilbadm restore < FILE\n"
 "where PROTO := tcp | udp    SCHED := rr | wrr | lc | wlc | sh | mh\n"
 "      FWD := nat | dr | local    N := 0..65535    SEC := 1..604800\n"
-"  -j  JSON output            -s  with traffic counters\n"
+"      ID := 1..4294967295 | 0xHEX | A.B.C.D    SCORE := hrw32 | crc8\n"
+"      SYNC := targeted | broadcast    U32 := 0..4294967295\n"
+"      hello-ms: 10..10000   dead-ms: 11..60000, above hello-ms   peers: 16\n"
+"  -j  JSON output            -s  with counters\n"
 "  -n  numeric ports          -h  this help    -V  version\n", f);
 }
 
@@ -54,6 +63,8 @@ int ilbadm_run(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 		return ilbadm_flush(nl, c);
 	case ILBADM_OBJ_SAVE:
 		return ilbadm_save(nl, c);
+	case ILBADM_OBJ_CLUSTER:
+		return ilbadm_cluster(nl, c);
 	default:
 		fprintf(stderr, "ilbadm: %s%s: not allowed here\n",
 			ilbadm_err_prefix, ilbadm_cmd_name(c));

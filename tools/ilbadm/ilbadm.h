@@ -50,6 +50,41 @@ struct ilbadm_timeouts {
 	uint32_t tcp, tcpfin, udp;
 };
 
+/* One member of the cluster's view, as CLUSTER_GET reports it. */
+struct ilbadm_member {
+	uint32_t id;
+	uint32_t addr;			/* network byte order */
+	uint32_t weight;
+	uint8_t state;			/* enum ilb_member_state */
+	uint32_t heard_ms;
+	uint32_t owned;
+	uint32_t epoch;
+};
+
+/* This node's cluster membership (CLUSTER_GET). */
+struct ilbadm_cluster {
+	uint32_t cluster;		/* cluster ID */
+	uint32_t id;			/* this member's ID */
+	uint32_t addr;			/* network byte order */
+	uint32_t ifindex;
+	uint32_t weight;
+	uint8_t score;			/* enum ilb_score_mode */
+	uint32_t hello_ms, dead_ms;
+	uint16_t port;			/* host byte order */
+	uint32_t group;			/* network byte order */
+	uint8_t sync;			/* enum ilb_sync_mode */
+	uint32_t cache;
+	uint32_t peers[ILB_CLUSTER_MAX_PEERS];	/* network order, sorted */
+	size_t npeers;
+	uint32_t epoch;
+	uint32_t view_age_ms;
+	struct ilbadm_member *mbr;	/* sorted by ID */
+	size_t nmbr;
+	size_t cap;
+	uint64_t st[ILB_CLS_A_MAX + 1];	/* enum ilb_cl_stats_attr, 0 if absent */
+	bool seen;
+};
+
 /* Runs one parsed command; ILBADM_OK or ILBADM_ERR (error printed). */
 int ilbadm_run(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
 
@@ -86,6 +121,16 @@ int ilbadm_cnt_parse(struct nlattr *nest, struct ilbadm_cnt *c);
 int ilbadm_timeout(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
 int ilbadm_timeout_get(struct ilbadm_nl *nl, struct ilbadm_timeouts *t,
 		       struct ilbadm_nlerr *e);
+
+/* cluster.c */
+int ilbadm_cluster(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+/*
+ * CLUSTER_GET into cl (free it with ilbadm_cluster_free()); 0 or -1 with e.
+ * Not in a cluster: -1, e->kernel and e->err == ENOENT.
+ */
+int ilbadm_cluster_get(struct ilbadm_nl *nl, struct ilbadm_cluster *cl,
+		       struct ilbadm_nlerr *e);
+void ilbadm_cluster_free(struct ilbadm_cluster *cl);
 
 /* save.c */
 int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);

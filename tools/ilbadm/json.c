@@ -120,6 +120,12 @@ void ilbadm_json_uint(struct ilbadm_json *j, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
+void ilbadm_json_milli(struct ilbadm_json *j, uint64_t v)
+{
+	sep(j);
+	fprintf(j->f, "%" PRIu64 ".%03u", v / 1000, (unsigned int)(v % 1000));
+}
+
 void ilbadm_json_end(struct ilbadm_json *j)
 {
 	fputc('\n', j->f);
@@ -136,4 +142,10 @@ void ilbadm_json_kv_uint(struct ilbadm_json *j, const char *key, uint64_t v)
 {
 	ilbadm_json_key(j, key);
 	ilbadm_json_uint(j, v);
+}
+
+void ilbadm_json_kv_milli(struct ilbadm_json *j, const char *key, uint64_t v)
+{
+	ilbadm_json_key(j, key);
+	ilbadm_json_milli(j, v);
 }

@@ -33,6 +33,7 @@ static const struct nla_policy top_policy[ILB_A_MAX + 1] = {
 	[ILB_A_CONN] = { .type = NLA_NESTED },
 	[ILB_A_STATS] = { .type = NLA_NESTED },
 	[ILB_A_TIMEOUTS] = { .type = NLA_NESTED },
+	[ILB_A_CLUSTER] = { .type = NLA_NESTED },
 };
 
 int ilbadm_nl_open(struct ilbadm_nl *nl, struct ilbadm_nlerr *e)
@@ -269,6 +270,8 @@ static const char *errno_text(int err, enum ilbadm_what what)
 			return "no such service";
 		if (what == ILBADM_WHAT_SERVER)
 			return "no such server";
+		if (what == ILBADM_WHAT_CLUSTER)
+			return "not in a cluster";
 		break;
 	case EEXIST:
 		return "already exists";

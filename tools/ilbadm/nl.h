@@ -35,6 +35,7 @@ enum ilbadm_what {
 	ILBADM_WHAT_OTHER,
 	ILBADM_WHAT_SERVICE,	/* ENOENT: no such service */
 	ILBADM_WHAT_SERVER,	/* ENOENT: no such server (or service) */
+	ILBADM_WHAT_CLUSTER,	/* ENOENT: not in a cluster */
 };
 
 /*

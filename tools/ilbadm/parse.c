@@ -29,6 +29,7 @@ static const struct word objects[] = {
 	{ "flush", ILBADM_OBJ_FLUSH },
 	{ "save", ILBADM_OBJ_SAVE },
 	{ "restore", ILBADM_OBJ_RESTORE },
+	{ "cluster", ILBADM_OBJ_CLUSTER },
 	{ NULL, 0 }
 };
 
@@ -40,10 +41,12 @@ static const struct word verbs[] = {
 	{ "show", ILBADM_VERB_SHOW },
 	{ "list", ILBADM_VERB_SHOW },
 	{ "ls", ILBADM_VERB_SHOW },
+	{ "join", ILBADM_VERB_JOIN },
+	{ "leave", ILBADM_VERB_LEAVE },
 	{ NULL, 0 }
 };
 
-/* Keywords that take one value. */
+/* Keywords that take one value; all but peer at most once. */
 #define KW_SCHED	(1U << 0)
 #define KW_FWD		(1U << 1)
 #define KW_WEIGHT	(1U << 2)
@@ -51,6 +54,17 @@ static const struct word verbs[] = {
 #define KW_TCP		(1U << 4)
 #define KW_TCPFIN	(1U << 5)
 #define KW_UDP		(1U << 6)
+#define KW_ID		(1U << 7)
+#define KW_ADDR		(1U << 8)
+#define KW_DEV		(1U << 9)
+#define KW_SCORE	(1U << 10)
+#define KW_HELLO_MS	(1U << 11)
+#define KW_DEAD_MS	(1U << 12)
+#define KW_PORT		(1U << 13)
+#define KW_PEER		(1U << 14)
+#define KW_CLUSTER	(1U << 15)
+#define KW_SYNC		(1U << 16)
+#define KW_CACHE	(1U << 17)
 
 static const struct word keywords[] = {
 	{ "sched", KW_SCHED },
@@ -60,6 +74,17 @@ static const struct word keywords[] = {
 	{ "tcp", KW_TCP },
 	{ "tcpfin", KW_TCPFIN },
 	{ "udp", KW_UDP },
+	{ "id", KW_ID },
+	{ "addr", KW_ADDR },
+	{ "dev", KW_DEV },
+	{ "score", KW_SCORE },
+	{ "hello-ms", KW_HELLO_MS },
+	{ "dead-ms", KW_DEAD_MS },
+	{ "port", KW_PORT },
+	{ "peer", KW_PEER },
+	{ "cluster", KW_CLUSTER },
+	{ "sync", KW_SYNC },
+	{ "cache", KW_CACHE },
 	{ NULL, 0 }
 };
 
@@ -89,6 +114,29 @@ static const char *const conn_state_names[__ILB_CS_MAX] = {
 	[ILB_CS_FIN] = "FIN",
 	[ILB_CS_CLOSE] = "CLOSE",
 	[ILB_CS_UDP] = "UDP",
+};
+
+static const char *const score_names[__ILB_SCORE_MAX] = {
+	[ILB_SCORE_HRW32] = "hrw32",
+	[ILB_SCORE_CRC8] = "crc8",
+};
+
+static const char *const sync_names[__ILB_SYNC_MAX] = {
+	[ILB_SYNC_TARGETED] = "targeted",
+	[ILB_SYNC_BROADCAST] = "broadcast",
+};
+
+static const char *const member_state_names[__ILB_MEMBER_STATE_MAX] = {
+	[ILB_MEMBER_SELF] = "self",
+	[ILB_MEMBER_ALIVE] = "alive",
+	[ILB_MEMBER_DEAD] = "dead",
+};
+
+static const char *const role_names[__ILB_ROLE_MAX] = {
+	[ILB_ROLE_LOCAL] = "local",
+	[ILB_ROLE_OWNED] = "owned",
+	[ILB_ROLE_BACKUP] = "backup",
+	[ILB_ROLE_CACHE] = "cache",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -153,6 +201,27 @@ const char *ilbadm_state_name(unsigned int v)
 const char *ilbadm_conn_state_name(unsigned int v)
 {
 	return v < ARRAY_SIZE(conn_state_names) ? conn_state_names[v] : NULL;
+}
+
+const char *ilbadm_score_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(score_names) ? score_names[v] : NULL;
+}
+
+const char *ilbadm_sync_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(sync_names) ? sync_names[v] : NULL;
+}
+
+const char *ilbadm_member_state_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(member_state_names) ? member_state_names[v] :
+						     NULL;
+}
+
+const char *ilbadm_role_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(role_names) ? role_names[v] : NULL;
 }
 
 const char *ilbadm_fmt_ipv4(uint32_t addr, char *buf, size_t len)
@@ -281,9 +350,102 @@ int ilbadm_parse_state(const char *s, uint8_t *v, char *err, size_t len)
 	return 0;
 }
 
+int ilbadm_parse_score(const char *s, uint8_t *v, char *err, size_t len)
+{
+	int i = lookup_name(score_names, ARRAY_SIZE(score_names), s);
+
+	if (i < 0)
+		return fail(err, len, "bad score \"%s\" (hrw32, crc8)", s);
+	*v = (uint8_t)i;
+	return 0;
+}
+
+int ilbadm_parse_sync(const char *s, uint8_t *v, char *err, size_t len)
+{
+	int i = lookup_name(sync_names, ARRAY_SIZE(sync_names), s);
+
+	if (i < 0)
+		return fail(err, len, "bad sync \"%s\" (targeted, broadcast)",
+			    s);
+	*v = (uint8_t)i;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int ilbadm_parse_member_id(const char *s, uint32_t *v, char *err, size_t len)
+{
+	unsigned long long x = 0;
+	struct in_addr a;
+	const char *p;
+	int d;
+
+	if (strchr(s, '.')) {
+		/* Four decimal octets, as inet_pton() takes them. */
+		if (inet_pton(AF_INET, s, &a) != 1)
+			goto bad;
+		x = ntohl(a.s_addr);
+	} else if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		p = s + 2;
+		if (!*p)
+			goto bad;
+		for (; *p; p++) {
+			d = hex_digit(*p);
+			if (d < 0)
+				goto bad;
+			x = x * 16 + (unsigned int)d;
+			if (x > UINT32_MAX)
+				goto bad;
+		}
+	} else {
+		for (p = s; *p; p++) {
+			if (*p < '0' || *p > '9')
+				goto bad;
+			x = x * 10 + (unsigned int)(*p - '0');
+			if (x > UINT32_MAX)
+				goto bad;
+		}
+		if (p == s)
+			goto bad;
+	}
+	if (x < 1)
+		goto bad;
+	*v = (uint32_t)x;
+	return 0;
+bad:
+	return fail(err, len,
+		    "bad id \"%s\" (1..4294967295, 0x1..0xffffffff or a.b.c.d)",
+		    s);
+}
+
+int ilbadm_parse_ifname(const char *s, char dev[ILBADM_IFNAMSIZ], char *err,
+			size_t len)
+{
+	size_t n = strlen(s);
+
+	/* The kernel's dev_valid_name(). */
+	if (n >= ILBADM_IFNAMSIZ)
+		return fail(err, len, "bad dev \"%s\" (at most %d characters)",
+			    s, ILBADM_IFNAMSIZ - 1);
+	if (!n || !strcmp(s, ".") || !strcmp(s, "..") ||
+	    strpbrk(s, "/: \t\n\v\f\r"))
+		return fail(err, len, "bad dev \"%s\" (interface name)", s);
+	memcpy(dev, s, n + 1);
+	return 0;
+}
+
 const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
 {
-	static const char *const names[][5] = {
+	static const char *const names[][7] = {
 		[ILBADM_OBJ_SERVICE] = { "service", "service add",
 					 "service set", "service del",
 					 "service show" },
@@ -297,6 +459,9 @@ const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
 		[ILBADM_OBJ_FLUSH] = { "flush" },
 		[ILBADM_OBJ_SAVE] = { "save" },
 		[ILBADM_OBJ_RESTORE] = { "restore" },
+		[ILBADM_OBJ_CLUSTER] = { "cluster", NULL, "cluster set", NULL,
+					 "cluster show", "cluster join",
+					 "cluster leave" },
 	};
 	const char *n = NULL;
 
@@ -327,6 +492,17 @@ static int parse_svc_key(int argc, char *const argv[], int *i,
 	return 0;
 }
 
+/* A member's or a peer's address: unicast, and not loopback either. */
+static int parse_member_addr(const char *s, uint32_t *addr, char *err,
+			     size_t len)
+{
+	if (ilbadm_parse_ipv4(s, addr, err, len))
+		return -1;
+	if ((ntohl(*addr) & 0xff000000U) == 0x7f000000U)
+		return fail(err, len, "bad address \"%s\" (loopback)", s);
+	return 0;
+}
+
 /* RIP[:RPORT] at argv[*i]; RPORT defaults to the service's port. */
 static int parse_server_key(int argc, char *const argv[], int *i,
 			    struct ilbadm_cmd *c, char *err, size_t len)
@@ -350,7 +526,7 @@ static int parse_keywords(int argc, char *const argv[], int i,
 			  char *err, size_t len)
 {
 	const char *name = ilbadm_cmd_name(c);
-	unsigned int seen = 0;
+	unsigned int seen = 0, n;
 	const char *v;
 	int kw, r = 0;
 
@@ -359,7 +535,7 @@ static int parse_keywords(int argc, char *const argv[], int i,
 		if (kw < 0 || !((unsigned int)kw & allowed))
 			return fail(err, len, "%s: unknown argument \"%s\"",
 				    name, argv[i]);
-		if (seen & (unsigned int)kw)
+		if ((seen & (unsigned int)kw) && kw != KW_PEER)
 			return fail(err, len, "%s: \"%s\" given twice", name,
 				    argv[i]);
 		seen |= (unsigned int)kw;
@@ -378,6 +554,8 @@ static int parse_keywords(int argc, char *const argv[], int i,
 			break;
 		case KW_WEIGHT:
 			r = ilbadm_parse_u32(v, "weight", 0,
+					     c->obj == ILBADM_OBJ_CLUSTER ?
+					     ILB_MEMBER_WEIGHT_MAX :
 					     ILB_SERVER_WEIGHT_MAX, &c->weight,
 					     err, len);
 			c->has_weight = true;
@@ -403,6 +581,67 @@ static int parse_keywords(int argc, char *const argv[], int i,
 					     ILB_TIMEOUT_MAX, &c->udp, err,
 					     len);
 			c->has_udp = true;
+			break;
+		case KW_ID:
+			r = ilbadm_parse_member_id(v, &c->cl_id, err, len);
+			c->has_cl_id = true;
+			break;
+		case KW_ADDR:
+			r = parse_member_addr(v, &c->cl_addr, err, len);
+			c->has_cl_addr = true;
+			break;
+		case KW_DEV:
+			r = ilbadm_parse_ifname(v, c->cl_dev, err, len);
+			break;
+		case KW_SCORE:
+			r = ilbadm_parse_score(v, &c->score, err, len);
+			c->has_score = true;
+			break;
+		case KW_HELLO_MS:
+			r = ilbadm_parse_u32(v, "hello-ms", ILB_HELLO_MS_MIN,
+					     ILB_HELLO_MS_MAX, &c->hello_ms,
+					     err, len);
+			c->has_hello_ms = true;
+			break;
+		case KW_DEAD_MS:
+			/* More than the shortest hello-ms, checked below. */
+			r = ilbadm_parse_u32(v, "dead-ms", ILB_HELLO_MS_MIN + 1,
+					     ILB_DEAD_MS_MAX, &c->dead_ms, err,
+					     len);
+			c->has_dead_ms = true;
+			break;
+		case KW_PORT:
+			r = ilbadm_parse_port(v, &c->cl_port, err, len);
+			c->has_cl_port = true;
+			break;
+		case KW_PEER:
+			if (c->npeers >= ILB_CLUSTER_MAX_PEERS)
+				return fail(err, len,
+					    "%s: too many peers (at most %d)",
+					    name, ILB_CLUSTER_MAX_PEERS);
+			if (parse_member_addr(v, &c->peers[c->npeers], err,
+					      len))
+				return -1;
+			for (n = 0; n < c->npeers; n++)
+				if (c->peers[n] == c->peers[c->npeers])
+					return fail(err, len,
+						    "%s: peer \"%s\" given twice",
+						    name, v);
+			c->npeers++;
+			break;
+		case KW_CLUSTER:
+			r = ilbadm_parse_u32(v, "cluster", 0, UINT32_MAX,
+					     &c->cluster, err, len);
+			c->has_cluster = true;
+			break;
+		case KW_SYNC:
+			r = ilbadm_parse_sync(v, &c->sync, err, len);
+			c->has_sync = true;
+			break;
+		case KW_CACHE:
+			r = ilbadm_parse_u32(v, "cache", 0, UINT32_MAX,
+					     &c->cache, err, len);
+			c->has_cache = true;
 			break;
 		}
 		if (r)
@@ -498,6 +737,40 @@ static int parse_timeout(int argc, char *const argv[], int i,
 	return 0;
 }
 
+#define KW_JOIN	(KW_ID | KW_ADDR | KW_DEV | KW_WEIGHT | KW_SCORE | \
+		 KW_HELLO_MS | KW_DEAD_MS | KW_PORT | KW_PEER | KW_CLUSTER | \
+		 KW_SYNC | KW_CACHE)
+
+static int parse_cluster(int argc, char *const argv[], int i,
+			 struct ilbadm_cmd *c, char *err, size_t len)
+{
+	switch (c->verb) {
+	case ILBADM_VERB_JOIN:
+		if (parse_keywords(argc, argv, i, KW_JOIN, c, err, len))
+			return -1;
+		if (!c->has_cl_addr)
+			return fail(err, len, "cluster join: missing addr ADDR");
+		if (!c->cl_dev[0])
+			return fail(err, len, "cluster join: missing dev IFNAME");
+		if (c->has_hello_ms && c->has_dead_ms &&
+		    c->dead_ms <= c->hello_ms)
+			return fail(err, len,
+				    "cluster join: dead-ms %u must be greater than hello-ms %u",
+				    c->dead_ms, c->hello_ms);
+		return 0;
+	case ILBADM_VERB_SET:
+		if (parse_keywords(argc, argv, i, KW_SYNC | KW_CACHE | KW_WEIGHT,
+				   c, err, len))
+			return -1;
+		if (!c->has_sync && !c->has_cache && !c->has_weight)
+			return fail(err, len,
+				    "cluster set: nothing to change (sync, cache, weight)");
+		return 0;
+	default:	/* leave, show */
+		return no_more(argc, argv, i, c, err, len);
+	}
+}
+
 /* Which verbs each object takes, as a bit mask of 1 << verb. */
 static unsigned int object_verbs(enum ilbadm_obj obj)
 {
@@ -513,9 +786,18 @@ static unsigned int object_verbs(enum ilbadm_obj obj)
 		return 1U << ILBADM_VERB_SHOW;
 	case ILBADM_OBJ_TIMEOUT:
 		return 1U << ILBADM_VERB_SET | 1U << ILBADM_VERB_SHOW;
+	case ILBADM_OBJ_CLUSTER:
+		return 1U << ILBADM_VERB_JOIN | 1U << ILBADM_VERB_LEAVE |
+		       1U << ILBADM_VERB_SET | 1U << ILBADM_VERB_SHOW;
 	default:
 		return 0;
 	}
+}
+
+/* The verb of an object given alone, or ILBADM_VERB_NONE: a usage error. */
+static enum ilbadm_verb default_verb(enum ilbadm_obj obj)
+{
+	return obj == ILBADM_OBJ_CLUSTER ? ILBADM_VERB_SHOW : ILBADM_VERB_NONE;
 }
 
 static const char *verb_list(enum ilbadm_obj obj)
@@ -527,6 +809,8 @@ static const char *verb_list(enum ilbadm_obj obj)
 		return "add, set, del";
 	case ILBADM_OBJ_TIMEOUT:
 		return "set, show";
+	case ILBADM_OBJ_CLUSTER:
+		return "join, leave, set, show";
 	default:
 		return "show";
 	}
@@ -550,7 +834,10 @@ int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *c,
 		return ILBADM_USAGE;
 	}
 	c->obj = (enum ilbadm_obj)obj;
-	if (object_verbs(c->obj)) {
+	if (object_verbs(c->obj) && argc < 2 &&
+	    default_verb(c->obj) != ILBADM_VERB_NONE) {
+		c->verb = default_verb(c->obj);
+	} else if (object_verbs(c->obj)) {
 		if (argc < 2) {
 			fail(err, len, "%s: missing verb (%s)", argv[0],
 			     verb_list(c->obj));
@@ -580,6 +867,9 @@ int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *c,
 		break;
 	case ILBADM_OBJ_TIMEOUT:
 		obj = parse_timeout(argc, argv, i, c, err, len);
+		break;
+	case ILBADM_OBJ_CLUSTER:
+		obj = parse_cluster(argc, argv, i, c, err, len);
 		break;
 	default:	/* stats show, flush, save, restore: nothing more */
 		obj = no_more(argc, argv, i, c, err, len);

@@ -19,7 +19,8 @@
 #define ILBADM_USAGE		2	/* missing or unknown object or verb */
 
 #define ILBADM_ERRLEN		256
-#define ILBADM_MAX_ARGS		32	/* words on one restore line */
+#define ILBADM_MAX_ARGS		64	/* words on one restore line */
+#define ILBADM_IFNAMSIZ		16	/* IFNAMSIZ: names of 1..15 bytes */
 
 enum ilbadm_obj {
 	ILBADM_OBJ_NONE,
@@ -31,6 +32,7 @@ enum ilbadm_obj {
 	ILBADM_OBJ_FLUSH,
 	ILBADM_OBJ_SAVE,
 	ILBADM_OBJ_RESTORE,
+	ILBADM_OBJ_CLUSTER,
 };
 
 enum ilbadm_verb {
@@ -39,6 +41,8 @@ enum ilbadm_verb {
 	ILBADM_VERB_SET,
 	ILBADM_VERB_DEL,
 	ILBADM_VERB_SHOW,
+	ILBADM_VERB_JOIN,	/* cluster */
+	ILBADM_VERB_LEAVE,	/* cluster */
 };
 
 /* A service's key. addr is in network byte order, port in host order. */
@@ -51,7 +55,8 @@ struct ilbadm_svc_key {
 /*
  * One parsed command. The has_* flags say which optional values are to be
  * sent to the kernel: "add" fills in the defaults (service: sched rr, fwd
- * nat; server: weight 1), "set" only what the user gave.
+ * nat; server: weight 1), "set" only what the user gave. "cluster join"
+ * sends only what the user gave too: the kernel has the defaults.
  */
 struct ilbadm_cmd {
 	enum ilbadm_obj obj;
@@ -69,13 +74,34 @@ struct ilbadm_cmd {
 	uint32_t raddr;			/* network byte order */
 	uint16_t rport;			/* host byte order */
 	bool has_weight;
-	uint32_t weight;
+	uint32_t weight;		/* a server's, or (cluster) the member's */
 	bool has_state;
 	uint8_t state;			/* enum ilb_server_state */
 
 	/* timeout set */
 	bool has_tcp, has_tcpfin, has_udp;
 	uint32_t tcp, tcpfin, udp;	/* seconds */
+
+	/* cluster join, set */
+	bool has_cl_id;
+	uint32_t cl_id;			/* member ID, 1..2^32-1 */
+	bool has_cl_addr;
+	uint32_t cl_addr;		/* network byte order */
+	char cl_dev[ILBADM_IFNAMSIZ];	/* "" if not given; resolved when run */
+	bool has_score;
+	uint8_t score;			/* enum ilb_score_mode */
+	bool has_hello_ms, has_dead_ms;
+	uint32_t hello_ms, dead_ms;
+	bool has_cl_port;
+	uint16_t cl_port;		/* host byte order */
+	uint32_t peers[ILB_CLUSTER_MAX_PEERS];	/* network order, as given */
+	unsigned int npeers;
+	bool has_cluster;
+	uint32_t cluster;		/* cluster ID */
+	bool has_sync;
+	uint8_t sync;			/* enum ilb_sync_mode */
+	bool has_cache;
+	uint32_t cache;
 };
 
 /*
@@ -103,6 +129,13 @@ int ilbadm_parse_u32(const char *s, const char *what, uint32_t min,
 int ilbadm_parse_sched(const char *s, uint8_t *v, char *err, size_t len);
 int ilbadm_parse_fwd(const char *s, uint8_t *v, char *err, size_t len);
 int ilbadm_parse_state(const char *s, uint8_t *v, char *err, size_t len);
+int ilbadm_parse_score(const char *s, uint8_t *v, char *err, size_t len);
+int ilbadm_parse_sync(const char *s, uint8_t *v, char *err, size_t len);
+/* A member ID: 1..4294967295 in decimal, 0x-hex, or a.b.c.d (as a number). */
+int ilbadm_parse_member_id(const char *s, uint32_t *v, char *err, size_t len);
+/* An interface name as the kernel accepts it; copied into dev. */
+int ilbadm_parse_ifname(const char *s, char dev[ILBADM_IFNAMSIZ], char *err,
+			size_t len);
 
 /*
  * Split a restore line into words in place (blanks separate words, '#'
@@ -117,6 +150,10 @@ const char *ilbadm_sched_name(unsigned int sched);
 const char *ilbadm_fwd_name(unsigned int fwd);
 const char *ilbadm_state_name(unsigned int state);
 const char *ilbadm_conn_state_name(unsigned int state);
+const char *ilbadm_score_name(unsigned int score);
+const char *ilbadm_sync_name(unsigned int sync);
+const char *ilbadm_member_state_name(unsigned int state);
+const char *ilbadm_role_name(unsigned int role);
 
 /* "198.51.100.1" (buf of at least 16 bytes). addr in network byte order. */
 const char *ilbadm_fmt_ipv4(uint32_t addr, char *buf, size_t len);

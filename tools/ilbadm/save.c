@@ -4,17 +4,55 @@
  *
  * The output is canonical, so that two saves of one configuration are
  * byte-identical: services sorted by protocol, address and port, then every
- * server sorted by service, address and port, then the timeouts; every
- * value spelled out (sched and fwd of services; weight, fwd and state of
- * servers) and always numeric.
+ * server sorted by service, address and port, then the timeouts, then the
+ * cluster membership if the node has joined one; every value spelled out
+ * (sched and fwd of services; weight, fwd and state of servers; every
+ * option of the join but peers, which appear sorted and only if there are
+ * some) and always numeric. The join comes last so that a restored node
+ * takes its share of the connections only once it has its services.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <net/if.h>
 
 #include "ilbadm.h"
+
+/* The cluster, or cl->seen false if the node is in none. */
+static int cluster_load(struct ilbadm_nl *nl, struct ilbadm_cluster *cl)
+{
+	struct ilbadm_nlerr e;
+
+	if (!ilbadm_cluster_get(nl, cl, &e))
+		return ILBADM_OK;
+	/* Not in a cluster; or an ilb module without clusters. */
+	if (e.kernel && (e.err == ENOENT || e.err == EOPNOTSUPP))
+		return ILBADM_OK;
+	ilbadm_nl_perror("save", ILBADM_WHAT_OTHER, &e);
+	return ILBADM_ERR;
+}
+
+static void cluster_print(const struct ilbadm_cluster *cl, const char *dev)
+{
+	char a[ILBADM_ADDRPORT_LEN], n1[12], n2[12];
+	size_t i;
+
+	printf("cluster join id %u addr %s dev %s weight %u score %s hello-ms %u dead-ms %u port %u",
+	       cl->id, ilbadm_fmt_ipv4(cl->addr, a, sizeof(a)), dev,
+	       cl->weight,
+	       ilbadm_name_or_num(ilbadm_score_name(cl->score), cl->score, n1),
+	       cl->hello_ms, cl->dead_ms, cl->port);
+	for (i = 0; i < cl->npeers; i++)
+		printf(" peer %s", ilbadm_fmt_ipv4(cl->peers[i], a, sizeof(a)));
+	printf(" cluster %u sync %s cache %u\n", cl->cluster,
+	       ilbadm_name_or_num(ilbadm_sync_name(cl->sync), cl->sync, n2),
+	       cl->cache);
+}
 
 int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 {
 	char k[ILBADM_KEY_LEN], a[ILBADM_ADDRPORT_LEN], n1[12], n2[12];
+	char dev[IF_NAMESIZE];
+	struct ilbadm_cluster cl;
 	const struct ilbadm_svc *s;
 	const struct ilbadm_srv *r;
 	struct ilbadm_svc_list l;
@@ -27,6 +65,18 @@ int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 		return ILBADM_ERR;
 	if (ilbadm_timeout_get(nl, &t, &e)) {
 		ilbadm_nl_perror("save", ILBADM_WHAT_OTHER, &e);
+		ilbadm_svc_list_free(&l);
+		return ILBADM_ERR;
+	}
+	if (cluster_load(nl, &cl)) {
+		ilbadm_svc_list_free(&l);
+		return ILBADM_ERR;
+	}
+	/* A join names its interface: one that is gone cannot be saved. */
+	if (cl.seen && !if_indextoname(cl.ifindex, dev)) {
+		fprintf(stderr, "ilbadm: %ssave: cluster ifindex %u: no such device\n",
+			ilbadm_err_prefix, cl.ifindex);
+		ilbadm_cluster_free(&cl);
 		ilbadm_svc_list_free(&l);
 		return ILBADM_ERR;
 	}
@@ -64,6 +114,9 @@ int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 			printf(" udp %u", t.udp);
 		putchar('\n');
 	}
+	if (cl.seen)
+		cluster_print(&cl, dev);
+	ilbadm_cluster_free(&cl);
 	ilbadm_svc_list_free(&l);
 	return ILBADM_OK;
 }

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ilb: the cluster of ILBs (seed 000). Membership and views (cluster.c),
+ * members and their reliable sync channels (peer.c), association records
+ * (sync.c) and forwarding to owners (fwd.c).
+ */
+#ifndef _ILB_CLUSTER_H
+#define _ILB_CLUSTER_H
+
+#include <linux/net.h>
+#include <linux/workqueue.h>
+
+#include "ilb.h"
+#include "owner.h"
+#include "wire.h"
+
+#define ILB_SYNC_WINDOW		64	/* sync messages in flight per peer */
+#define ILB_SYNC_QUEUE_MAX	1024	/* messages queued per peer */
+
+/* Cluster counters; the order of enum ilb_cl_stats_attr, from 0. */
+enum ilb_cls {
+	ILB_CLS_HELLO_TX,
+	ILB_CLS_HELLO_RX,
+	ILB_CLS_SYNC_TX,
+	ILB_CLS_SYNC_TX_BYTES,
+	ILB_CLS_SYNC_RX,
+	ILB_CLS_RECS_TX,
+	ILB_CLS_RECS_RX,
+	ILB_CLS_ACK_TX,
+	ILB_CLS_ACK_RX,
+	ILB_CLS_RETRANS,
+	ILB_CLS_SYNC_DROP,
+	ILB_CLS_FWD_TX,
+	ILB_CLS_FWD_RX,
+	ILB_CLS_FWD_LOOP,
+	ILB_CLS_FWD_ADOPT,
+	ILB_CLS_DIRECT,
+	ILB_CLS_BAD_MSG,
+	ILB_CLS_FOREIGN,
+	ILB_CLS_VIEW_CHANGES,
+	ILB_CLS_PROMOTED,
+	ILB_CLS_TRANSFERRED,
+	ILB_CLS_CACHE_EVICT,
+	ILB_CLS_EPOCH_MISMATCH,
+	ILB_CLS_CTRL_TX_BYTES,
+	__ILB_CLS_MAX,
+};
+
+struct ilb_cls_pcpu {
+	u64 cnt[__ILB_CLS_MAX];
+};
+
+/* A sync message waiting for its ack. */
+struct ilb_txmsg {
+	struct list_head list;
+	u32 seq;			/* 0 while still being filled */
+	u16 len;
+	u16 nrecs;
+	unsigned long sent;		/* jiffies, 0 = not sent yet */
+	u8 data[ILB_WIRE_MAX_LEN];
+};
+
+/*
+ * Another member, heard at least once. Lives until the node leaves the
+ * cluster; the view points at the alive ones.
+ */
+struct ilb_peer {
+	u32 id;
+	__be32 addr;
+	u16 weight;
+	u8 state;			/* enum ilb_member_state */
+	bool reset;			/* restarted: resend what it held */
+	u32 owned;			/* from its heartbeats */
+	u32 epoch;
+	u32 incarnation;
+	unsigned long last_heard;	/* jiffies */
+
+	spinlock_t lock;		/* everything below */
+	u32 tx_session;
+	u32 tx_seq;			/* last sequence number used */
+	struct list_head txq;		/* ilb_txmsg: unacked, oldest first */
+	unsigned int txq_len;
+	struct ilb_txmsg *fill;		/* message taking records */
+	u32 rx_session;
+	u32 rx_next;			/* next sequence number expected */
+	bool ack_due;
+};
+
+/* The members every ILB agrees on, and how they score connections. */
+struct ilb_view {
+	struct rcu_head rcu;
+	u32 epoch;
+	struct ilb_owner_set set;
+	struct ilb_member m[ILB_CLUSTER_MAX_MEMBERS];
+	struct ilb_peer *peer[ILB_CLUSTER_MAX_MEMBERS];	/* NULL: self */
+	u64 reset;			/* members that restarted, by index */
+};
+
+struct ilb_cluster {
+	struct ilb_net *in;
+	struct socket *sock;
+	struct rcu_head rcu;
+
+	/* configuration */
+	u32 cluster_id;
+	u32 id;
+	__be32 addr;
+	int ifindex;
+	__be16 port;
+	u8 mode;			/* enum ilb_score_mode */
+	u8 sync;			/* enum ilb_sync_mode */
+	u32 weight;
+	u32 hello_ms, dead_ms;
+	u32 cache_max;
+	__be32 peers[ILB_CLUSTER_MAX_PEERS];
+	unsigned int npeers;
+	u32 incarnation;
+	u64 key[2];
+
+	spinlock_t lock;		/* members, view changes */
+	struct ilb_peer *mbr[ILB_CLUSTER_MAX_MEMBERS];
+	unsigned int nmbr;
+	bool view_dirty;
+	struct ilb_view __rcu *view;
+	u32 epoch;			/* the view's, for message headers */
+	unsigned long view_changed;	/* jiffies */
+	unsigned long next_hello;	/* jiffies */
+	u32 hello_seq;
+
+	struct delayed_work tick_work;	/* heartbeats, deaths, retransmits */
+	struct work_struct tx_work;	/* sends queued sync messages, acks */
+	bool dying;
+
+	struct ilb_cls_pcpu __percpu *stats;
+};
+
+/*
+ * Members are only appended (under cl->lock) while the node is joined:
+ * the count is published after the slot, so a lockless reader that sees
+ * the count sees the member.
+ */
+static inline unsigned int ilb_cluster_nmbr(struct ilb_cluster *cl)
+{
+	return smp_load_acquire(&cl->nmbr);	/* pairs with the append */
+}
+
+static inline void ilb_cls_add(struct ilb_cluster *cl, enum ilb_cls c, u64 n)
+{
+	this_cpu_add(cl->stats->cnt[c], n);
+}
+
+static inline void ilb_cls_inc(struct ilb_cluster *cl, enum ilb_cls c)
+{
+	this_cpu_inc(cl->stats->cnt[c]);
+}
+
+/* The owners of a connection under a view. */
+struct ilb_owners_ref {
+	u32 primary, backup;		/* member IDs, 0 = none */
+	struct ilb_peer *pp, *bp;	/* NULL when self or none */
+};
+
+/* cluster.c */
+struct ilb_cl_config {
+	u32 cluster_id, id, weight, hello_ms, dead_ms, cache_max;
+	__be32 addr;
+	int ifindex;
+	__be16 port;
+	u8 mode, sync;
+	__be32 peers[ILB_CLUSTER_MAX_PEERS];
+	unsigned int npeers;
+};
+
+int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
+		     struct netlink_ext_ack *extack);
+int ilb_cluster_leave(struct ilb_net *in);
+void ilb_cluster_stats_sum(struct ilb_cluster *cl, u64 out[__ILB_CLS_MAX]);
+bool ilb_cluster_owners(struct ilb_cluster *cl, struct ilb_view *v,
+			u8 proto, __be32 caddr, __be16 cport, __be32 vaddr,
+			__be16 vport, struct ilb_owners_ref *o);
+void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
+			   __be32 saddr);
+struct ilb_peer *ilb_cluster_member(struct ilb_cluster *cl, u32 id);
+void ilb_cluster_kick(struct ilb_cluster *cl);
+void ilb_cluster_tx_kick(struct ilb_cluster *cl);
+u32 ilb_cluster_owned(struct ilb_net *in);
+
+/* peer.c */
+struct ilb_peer *ilb_peer_new(u32 id, __be32 addr, gfp_t gfp);
+void ilb_peer_free(struct ilb_peer *p);
+void ilb_peer_reset_tx(struct ilb_peer *p);
+bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
+		    const struct ilb_rec *r);
+void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
+		      const struct ilb_msg_ack *a);
+void ilb_peer_tx_work(struct work_struct *work);
+bool ilb_peer_busy(struct ilb_peer *p);
+int ilb_cluster_send(struct ilb_cluster *cl, __be32 daddr, int oif,
+		     const void *data, unsigned int len);
+
+/* sync.c */
+void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
+		       const struct ilb_owners_ref *o, u32 ingress);
+void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state);
+void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
+		  const struct ilb_msg *m);
+void ilb_sync_view_change(struct ilb_cluster *cl, struct ilb_view *v,
+			  bool leaving);
+void ilb_sync_rec_from_conn(struct ilb_rec *r, const struct ilb_conn *cp,
+			    u8 op);
+
+/* fwd.c */
+int ilb_fwd_xmit(struct ilb_cluster *cl, struct ilb_view *v,
+		 struct sk_buff *skb, struct ilb_peer *to);
+int ilb_cluster_udp_rcv(struct sock *sk, struct sk_buff *skb);
+
+#endif /* _ILB_CLUSTER_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ilb: what the generic netlink files share.
+ */
+#ifndef _ILB_NETLINK_H
+#define _ILB_NETLINK_H
+
+#include <net/genetlink.h>
+
+extern struct genl_family ilb_genl_family;
+extern const struct nla_policy ilb_cl_policy[ILB_CL_A_MAX + 1];
+
+struct sk_buff *ilb_reply_new(struct genl_info *info, u8 cmd, int attr,
+			      void **hdr, struct nlattr **nest);
+int ilb_reply_send(struct sk_buff *msg, void *hdr, struct nlattr *nest,
+		   struct genl_info *info);
+
+/* netlink_cluster.c */
+int ilb_cluster_join_doit(struct sk_buff *skb, struct genl_info *info);
+int ilb_cluster_leave_doit(struct sk_buff *skb, struct genl_info *info);
+int ilb_cluster_set_doit(struct sk_buff *skb, struct genl_info *info);
+int ilb_cluster_get_doit(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _ILB_NETLINK_H */

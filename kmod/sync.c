@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Association sync (seed 000, figures 4, 6 and 7). The primary owner of a
+ * new connection sends its association to the backup (and, targeted, to
+ * the ingress member; broadcast, to every member). Whoever handles a
+ * connection's packets reports its state changes to both owners. A view
+ * change walks the table: entries move to their new owners (transfer
+ * tables), backups of a dead primary become owners, and every node keeps
+ * only what its role says it should.
+ */
+#include "cluster.h"
+
+void ilb_sync_rec_from_conn(struct ilb_rec *r, const struct ilb_conn *cp,
+			    u8 op)
+{
+	r->op = op;
+	r->proto = cp->proto;
+	r->state = READ_ONCE(cp->state);
+	r->fwd = cp->fwd;
+	r->caddr = cp->caddr;
+	r->vaddr = cp->vaddr;
+	r->raddr = cp->raddr;
+	r->cport = cp->cport;
+	r->vport = cp->vport;
+	r->rport = cp->rport;
+	r->primary = READ_ONCE(cp->primary);
+	r->backup = READ_ONCE(cp->backup);
+}
+
+static void ilb_sync_to(struct ilb_cluster *cl, u32 id,
+			const struct ilb_rec *r)
+{
+	struct ilb_peer *p;
+
+	if (!id || id == cl->id)
+		return;
+	p = ilb_cluster_member(cl, id);
+	if (p)
+		ilb_peer_queue(cl, p, r);
+}
+
+/* To every member in the view but self and the two already sent. */
+static void ilb_sync_others(struct ilb_cluster *cl, const struct ilb_rec *r)
+{
+	struct ilb_view *v = rcu_dereference(cl->view);
+	unsigned int i;
+
+	for (i = 0; i < v->set.n; i++) {
+		struct ilb_peer *p = v->peer[i];
+
+		if (p && p->id != r->primary && p->id != r->backup)
+			ilb_peer_queue(cl, p, r);
+	}
+}
+
+/* A connection this node just scheduled (RCU read side). */
+void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
+		       const struct ilb_owners_ref *o, u32 ingress)
+{
+	struct ilb_rec r;
+
+	ilb_sync_rec_from_conn(&r, cp, ILB_REC_ADD);
+	ilb_sync_to(cl, r.primary, &r);
+	ilb_sync_to(cl, r.backup, &r);
+	/* a node serving locally cannot be bypassed: nobody caches it */
+	if (cp->fwd == ILB_FWD_LOCAL || !READ_ONCE(cl->cache_max))
+		return;
+	if (READ_ONCE(cl->sync) == ILB_SYNC_BROADCAST)
+		ilb_sync_others(cl, &r);
+	else if (ingress != r.primary && ingress != r.backup)
+		ilb_sync_to(cl, ingress, &r);
+}
+
+static bool ilb_closing(u8 state)
+{
+	return state == ILB_CS_FIN || state == ILB_CS_CLOSE;
+}
+
+/*
+ * After a packet of @cp was handled here: report a close (END) or an
+ * established connection (ADD) to its owners, and refresh them every half
+ * timeout so their copies outlive idle periods as long as ours does.
+ */
+void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state)
+{
+	u8 state = READ_ONCE(cp->state);
+	u32 now = (u32)jiffies, last = READ_ONCE(cp->synced);
+	struct ilb_rec r;
+	u8 op;
+
+	if (state == old_state) {
+		u32 half = ilb_conn_timeout(cl->in, state) / 2;
+
+		if (ilb_closing(state) || now - last < half)
+			return;
+		op = ILB_REC_ADD;
+	} else if (ilb_closing(state) && !ilb_closing(old_state)) {
+		op = ILB_REC_END;
+	} else if (state == ILB_CS_ESTABLISHED) {
+		op = ILB_REC_ADD;
+	} else {
+		return;
+	}
+	WRITE_ONCE(cp->synced, now);
+	ilb_sync_rec_from_conn(&r, cp, op);
+	ilb_sync_to(cl, r.primary, &r);
+	ilb_sync_to(cl, r.backup, &r);
+	if (op == ILB_REC_END && READ_ONCE(cl->sync) == ILB_SYNC_BROADCAST)
+		ilb_sync_others(cl, &r);
+}
+
+/* What this node keeps of a connection with owners @o. */
+static u8 ilb_sync_role(struct ilb_cluster *cl, const struct ilb_owners_ref *o,
+			u8 fwd)
+{
+	if (o->primary == cl->id)
+		return ILB_ROLE_OWNED;
+	if (o->backup == cl->id)
+		return ILB_ROLE_BACKUP;
+	if (fwd != ILB_FWD_LOCAL && READ_ONCE(cl->cache_max))
+		return ILB_ROLE_CACHE;
+	return ILB_ROLE_LOCAL;	/* not kept */
+}
+
+static void ilb_sync_keep(struct ilb_cluster *cl, struct ilb_conn_table *t,
+			  struct ilb_conn *cp, u8 role,
+			  const struct ilb_owners_ref *o)
+{
+	struct ilb_net *in = cl->in;
+
+	if (role == ILB_ROLE_LOCAL) {
+		ilb_conn_expire(in, t, cp);
+		return;
+	}
+	if (ilb_conn_set_role(in, t, cp, role, o->primary, o->backup) ==
+	    ILB_CS_GONE)
+		return;
+	if (role == ILB_ROLE_CACHE)
+		ilb_cache_add(in, t, cp, READ_ONCE(cl->cache_max));
+	else
+		ilb_cache_del(in, cp);
+}
+
+/* One record from a member (softirq, RCU read side). */
+static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
+			   struct ilb_view *v, const struct ilb_rec *r)
+{
+	struct ilb_net *in = cl->in;
+	struct ilb_conn_owner own;
+	struct ilb_owners_ref o;
+	struct ilb_service *svc;
+	struct ilb_server *srv;
+	struct ilb_conn *cp;
+	int dir, err;
+	u8 role;
+
+	cp = ilb_conn_lookup(t, r->proto, r->caddr, r->cport, r->vaddr,
+			     r->vport, &dir);
+	if (cp && dir)
+		return;
+	if (r->op == ILB_REC_END) {
+		if (cp)
+			ilb_conn_set_state(in, cp, r->state);
+		return;
+	}
+	ilb_cluster_owners(cl, v, r->proto, r->caddr, r->cport, r->vaddr,
+			   r->vport, &o);
+	role = ilb_sync_role(cl, &o, r->fwd);
+	if (cp && (cp->raddr != r->raddr || cp->rport != r->rport)) {
+		/* the primary's choice of server is the one that counts */
+		if (r->primary != o.primary)
+			return;
+		ilb_conn_expire(in, t, cp);
+		cp = NULL;
+	}
+	if (!cp) {
+		if (role == ILB_ROLE_LOCAL)
+			return;
+		svc = ilb_service_find(in, r->proto, r->vaddr, r->vport, NULL);
+		srv = svc ? ilb_server_find(svc, r->raddr, r->rport) : NULL;
+		if (!srv || !refcount_inc_not_zero(&srv->refcnt)) {
+			/* configurations differ between members */
+			ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
+			return;
+		}
+		own.role = role;
+		own.state = r->state;
+		own.primary = o.primary;
+		own.backup = o.backup;
+		cp = ilb_conn_create(in, t, svc, srv, r->caddr, r->cport, &own,
+				     &err);
+		if (!cp)
+			return;
+	} else {
+		ilb_conn_set_state(in, cp, r->state);
+	}
+	WRITE_ONCE(cp->synced, (u32)jiffies);
+	ilb_sync_keep(cl, t, cp, role, &o);
+}
+
+void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
+		  const struct ilb_msg *m)
+{
+	struct ilb_conn_table *t = rcu_dereference(cl->in->conns);
+	struct ilb_view *v = rcu_dereference(cl->view);
+	unsigned int i;
+	struct ilb_rec r;
+	bool apply;
+
+	spin_lock(&p->lock);
+	if (m->sync.session != p->rx_session) {
+		p->rx_session = m->sync.session;
+		p->rx_next = 1;
+	}
+	apply = m->sync.seq == p->rx_next;
+	if (apply)
+		p->rx_next++;
+	p->ack_due = true;
+	spin_unlock(&p->lock);
+	ilb_cluster_tx_kick(cl);
+	if (!apply || !t || !v)
+		return;
+	ilb_cls_inc(cl, ILB_CLS_SYNC_RX);
+	for (i = 0; i < m->sync.count; i++) {
+		ilb_wire_rec_get(m, i, &r);
+		ilb_sync_apply(cl, t, v, &r);
+	}
+	ilb_cls_add(cl, ILB_CLS_RECS_RX, m->sync.count);
+}
+
+struct ilb_walk {
+	struct ilb_cluster *cl;
+	struct ilb_view *v;
+	bool leaving;
+};
+
+/* Index of member @id in @v, or -1. */
+static int ilb_view_index(const struct ilb_view *v, u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->set.n; i++)
+		if (v->m[i].id == id)
+			return i;
+	return -1;
+}
+
+/* Does @id (in view @v) still hold what it held before the change? */
+static bool ilb_view_holds(const struct ilb_view *v, u32 id)
+{
+	int i = ilb_view_index(v, id);
+
+	return i >= 0 && !(v->reset & (1ULL << i));
+}
+
+static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
+			      struct ilb_conn *cp, void *arg)
+{
+	struct ilb_walk *w = arg;
+	struct ilb_cluster *cl = w->cl;
+	u32 me = cl->id, p0, b0;
+	struct ilb_owners_ref o;
+	bool sender;
+	struct ilb_rec r;
+	u8 role, old;
+
+	if (w->leaving) {
+		if (cp->role == ILB_ROLE_CACHE)
+			ilb_conn_expire(in, t, cp);
+		else
+			ilb_conn_set_role(in, t, cp, ILB_ROLE_LOCAL, 0, 0);
+		return;
+	}
+	old = READ_ONCE(cp->role);
+	p0 = old == ILB_ROLE_LOCAL ? me : READ_ONCE(cp->primary);
+	b0 = old == ILB_ROLE_LOCAL ? 0 : READ_ONCE(cp->backup);
+	ilb_cluster_owners(cl, w->v, cp->proto, cp->caddr, cp->cport,
+			   cp->vaddr, cp->vport, &o);
+	/*
+	 * One holder sends each moved entry: the old primary if it is still
+	 * there, else the old backup, else (both gone) any cache holder.
+	 */
+	sender = p0 == me ||
+		 (b0 == me && !ilb_view_holds(w->v, p0)) ||
+		 (old == ILB_ROLE_CACHE && !ilb_view_holds(w->v, p0) &&
+		  !ilb_view_holds(w->v, b0));
+	role = ilb_sync_role(cl, &o, cp->fwd);
+	if (sender) {
+		WRITE_ONCE(cp->primary, o.primary);
+		WRITE_ONCE(cp->backup, o.backup);
+		ilb_sync_rec_from_conn(&r, cp, ILB_REC_ADD);
+		if (o.primary != me && (!ilb_view_holds(w->v, o.primary) ||
+					(o.primary != p0 && o.primary != b0))) {
+			ilb_sync_to(cl, o.primary, &r);
+			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
+		}
+		if (o.backup && o.backup != me &&
+		    (!ilb_view_holds(w->v, o.backup) ||
+		     (o.backup != p0 && o.backup != b0))) {
+			ilb_sync_to(cl, o.backup, &r);
+			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
+		}
+	}
+	if (role == ILB_ROLE_OWNED && old != ILB_ROLE_OWNED &&
+	    old != ILB_ROLE_LOCAL)
+		ilb_cls_inc(cl, ILB_CLS_PROMOTED);
+	ilb_sync_keep(cl, t, cp, role, &o);
+}
+
+/*
+ * The view changed to @v (NULL and @leaving: the node left). Process
+ * context; the data path keeps running meanwhile.
+ */
+void ilb_sync_view_change(struct ilb_cluster *cl, struct ilb_view *v,
+			  bool leaving)
+{
+	struct ilb_walk w = { .cl = cl, .v = v, .leaving = leaving };
+
+	ilb_conn_walk(cl->in, ilb_sync_walk_one, &w);
+}
