@@ -21,10 +21,11 @@ static unsigned long ilb_cl_tick_jiffies(const struct ilb_cluster *cl)
 	return max(1UL, msecs_to_jiffies(max(cl->hello_ms / 4, 5U)));
 }
 
+/* Get a view change applied now. */
 void ilb_cluster_kick(struct ilb_cluster *cl)
 {
 	if (!READ_ONCE(cl->dying))
-		mod_delayed_work(ilb_cl_wq, &cl->tick_work, 0);
+		mod_delayed_work(ilb_cl_wq, &cl->view_work, 0);
 }
 
 void ilb_cluster_tx_kick(struct ilb_cluster *cl)
@@ -219,10 +220,14 @@ static void ilb_hello_send(struct ilb_cluster *cl, u8 flags)
 			ilb_cls_inc(cl, ILB_CLS_HELLO_TX);
 }
 
-static void ilb_cl_tick(struct work_struct *work)
+/*
+ * Every hello_ms / 4, in softirq (a timer: a loaded machine delays it far
+ * less than a worker): heartbeat when due, declare the silent dead, get
+ * queued sync messages and retransmits going.
+ */
+static void ilb_cl_timer(struct timer_list *t)
 {
-	struct ilb_cluster *cl = container_of(to_delayed_work(work),
-					      struct ilb_cluster, tick_work);
+	struct ilb_cluster *cl = from_timer(cl, t, timer);
 	unsigned long now = jiffies, dead = msecs_to_jiffies(cl->dead_ms);
 	bool dirty, busy = false;
 	unsigned int i;
@@ -233,7 +238,7 @@ static void ilb_cl_tick(struct work_struct *work)
 		cl->next_hello = now + msecs_to_jiffies(cl->hello_ms);
 		ilb_hello_send(cl, 0);
 	}
-	spin_lock_bh(&cl->lock);
+	spin_lock(&cl->lock);
 	for (i = 0; i < cl->nmbr; i++) {
 		struct ilb_peer *p = cl->mbr[i];
 
@@ -242,16 +247,6 @@ static void ilb_cl_tick(struct work_struct *work)
 			p->state = ILB_MEMBER_DEAD;
 			cl->view_dirty = true;
 		}
-	}
-	dirty = cl->view_dirty;
-	cl->view_dirty = false;
-	spin_unlock_bh(&cl->lock);
-
-	if (dirty)
-		ilb_view_update(cl);
-	for (i = 0; i < ilb_cluster_nmbr(cl); i++) {
-		struct ilb_peer *p = cl->mbr[i];
-
 		if (!ilb_peer_busy(p))
 			continue;
 		if (p->state != ILB_MEMBER_ALIVE)
@@ -259,11 +254,31 @@ static void ilb_cl_tick(struct work_struct *work)
 		else
 			busy = true;
 	}
+	dirty = cl->view_dirty;
+	spin_unlock(&cl->lock);
+
+	if (dirty)
+		ilb_cluster_kick(cl);
 	if (busy)
-		queue_work(ilb_cl_wq, &cl->tx_work);
-	if (!READ_ONCE(cl->dying))
-		queue_delayed_work(ilb_cl_wq, &cl->tick_work,
-				   ilb_cl_tick_jiffies(cl));
+		ilb_cluster_tx_kick(cl);
+	mod_timer(&cl->timer, now + ilb_cl_tick_jiffies(cl));
+}
+
+/* Apply a view change: process context, the walk may take a while. */
+static void ilb_cl_view_work(struct work_struct *work)
+{
+	struct ilb_cluster *cl = container_of(to_delayed_work(work),
+					      struct ilb_cluster, view_work);
+	bool dirty;
+
+	if (READ_ONCE(cl->dying))
+		return;
+	spin_lock_bh(&cl->lock);
+	dirty = cl->view_dirty;
+	cl->view_dirty = false;
+	spin_unlock_bh(&cl->lock);
+	if (dirty)
+		ilb_view_update(cl);
 }
 
 /* A heartbeat (softirq). A member only ever changes its own entry. */
@@ -433,7 +448,8 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	cl->incarnation = get_random_u32() | 1;
 	ilb_owner_cluster_key(cl->cluster_id, cl->key);
 	spin_lock_init(&cl->lock);
-	INIT_DELAYED_WORK(&cl->tick_work, ilb_cl_tick);
+	timer_setup(&cl->timer, ilb_cl_timer, 0);
+	INIT_DELAYED_WORK(&cl->view_work, ilb_cl_view_work);
 	INIT_WORK(&cl->tx_work, ilb_peer_tx_work);
 
 	v = ilb_view_build(cl, &reset);
@@ -454,7 +470,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	rcu_assign_pointer(in->cl, cl);
 	/* standalone entries become owned, under the one-member view */
 	ilb_sync_view_change(cl, v, false);
-	queue_delayed_work(ilb_cl_wq, &cl->tick_work, 0);
+	mod_timer(&cl->timer, jiffies);
 	return 0;
 }
 
@@ -472,7 +488,8 @@ int ilb_cluster_leave(struct ilb_net *in)
 	rcu_assign_sk_user_data(cl->sock->sk, NULL);
 	synchronize_rcu();
 	/* no packet and no data path uses it now; stop the workers */
-	cancel_delayed_work_sync(&cl->tick_work);
+	del_timer_sync(&cl->timer);
+	cancel_delayed_work_sync(&cl->view_work);
 	cancel_work_sync(&cl->tx_work);
 	udp_tunnel_sock_release(cl->sock);
 	ilb_sync_view_change(cl, NULL, true);

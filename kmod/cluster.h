@@ -127,7 +127,8 @@ struct ilb_cluster {
 	unsigned long next_hello;	/* jiffies */
 	u32 hello_seq;
 
-	struct delayed_work tick_work;	/* heartbeats, deaths, retransmits */
+	struct timer_list timer;	/* heartbeats, deaths, retransmits */
+	struct delayed_work view_work;	/* view changes and their walks */
 	struct work_struct tx_work;	/* sends queued sync messages, acks */
 	bool dying;
 
@@ -201,6 +202,7 @@ int ilb_cluster_send(struct ilb_cluster *cl, __be32 daddr, int oif,
 /* sync.c */
 void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
 		       const struct ilb_owners_ref *o, u32 ingress);
+void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to);
 void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state);
 void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		  const struct ilb_msg *m);

@@ -244,6 +244,8 @@ again:
 			WRITE_ONCE(cp->lru_ref, 1);
 		if (!created)
 			ilb_sync_seen(cl, cp, old_state);
+		if (fi && !created && !dir)
+			ilb_sync_teach(cl, cp, fi->sender);
 		if (!dir)
 			ilb_cls_inc(cl, ILB_CLS_DIRECT);
 	}

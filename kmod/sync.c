@@ -71,6 +71,22 @@ void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
 		ilb_sync_to(cl, ingress, &r);
 }
 
+/*
+ * A member forwarded us a packet of a connection we know: it is an
+ * ingress without the association (ECMP moved the flow, or it never had
+ * it). Teach it, so the next packets go straight to the server.
+ */
+void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to)
+{
+	struct ilb_rec r;
+
+	if (cp->fwd == ILB_FWD_LOCAL || to == READ_ONCE(cp->primary) ||
+	    to == READ_ONCE(cp->backup))
+		return;
+	ilb_sync_rec_from_conn(&r, cp, ILB_REC_ADD);
+	ilb_sync_to(cl, to, &r);
+}
+
 static bool ilb_closing(u8 state)
 {
 	return state == ILB_CS_FIN || state == ILB_CS_CLOSE;

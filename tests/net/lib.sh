@@ -288,3 +288,128 @@ for k in sys.argv[2:]:
     v = v.get(k, 0) if isinstance(v, dict) else 0
 print(v)' "$@"
 }
+
+# --- clusters ------------------------------------------------------------------
+
+ILBSIM=${ILBSIM:-$ILB_REPO/build/ilbsim}
+SLOWGET="python3 $ILB_REPO/tests/net/tools/slowget.py"
+
+# topo_ecmp NCLIENTS NSERVERS: three ILBs behind an ECMP router.
+#
+#   c1..cN --[cl]-- rt ==eth1== ilb1 --[back]-- srv1..srvN, rt (.254)
+#                      ==eth2== ilb2 --[back]
+#                      ==eth3== ilb3 --[back]
+#                               ilb1..ilb3 --[sync]
+#
+# Each ILB has its own point-to-point link to the router (rt ethI <->
+# ilbI eth0, 198.18.2.(4I+1)/30 on rt, 198.18.2.(4I+2)/30 on the ILB:
+# .5/.6, .9/.10, .13/.14), so when an ILB's links go down the router sees
+# the carrier loss and, with ignore_routes_with_linkdown, stops using that
+# nexthop as BFD or BGP would. The router's VIP route is multipath over the
+# three ILBs with an L4 hash (fib_multipath_hash_policy=1). ILBs: eth1 on
+# the back bridge (198.18.3.I/24), eth2 on the sync bridge (198.18.4.I/24,
+# the cluster link), default route via their router link. Servers
+# 198.18.3.(100+N) route by default through the router's back address
+# 198.18.3.254 (rt eth4), the path direct-routing servers answer by (see
+# dr_server); a NAT test replaces that route.
+ECMP_NILB=3
+ecmp_rt_addr() { echo "$NET_FRONT.$((4 * $1 + 1))"; }	# router side of ilbI
+ecmp_ilb_addr() { echo "$NET_FRONT.$((4 * $1 + 2))"; }	# ilbI's front address
+
+topo_ecmp() {
+	local nc=$1 ns=$2 i nh=()
+	CLIENTS=() ILBS=() SERVERS=()
+	ns_add rt || return 1
+	ns rt sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.fib_multipath_hash_policy=1 \
+		net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
+		net.ipv4.conf.default.ignore_routes_with_linkdown=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	bridge_add cl
+	bridge_add back
+	bridge_add sync
+	# heartbeats are multicast: flood them, whatever IGMP snooping saw
+	ns sw ip link set sync type bridge mcast_snooping 0
+	bridge_attach cl rt eth0 "$NET_CLIENT.1/24"
+	for i in $(seq 1 "$nc"); do
+		ns_add "c$i"
+		bridge_attach cl "c$i" eth0 "$NET_CLIENT.$((100 + i))/24"
+		ns "c$i" ip route add default via "$NET_CLIENT.1"
+		CLIENTS+=("c$i")
+	done
+	for i in $(seq 1 $ECMP_NILB); do
+		ns_add "ilb$i"
+		ns "ilb$i" sysctl -qw net.ipv4.ip_forward=1
+		veth rt "eth$i" "$(ecmp_rt_addr "$i")/30" \
+			"ilb$i" eth0 "$(ecmp_ilb_addr "$i")/30" || return 1
+		ns rt sysctl -qw "net.ipv4.conf.eth$i.ignore_routes_with_linkdown=1"
+		bridge_attach back "ilb$i" eth1 "$NET_BACK.$i/24"
+		bridge_attach sync "ilb$i" eth2 "$NET_SYNC.$i/24"
+		ns "ilb$i" ip route add default via "$(ecmp_rt_addr "$i")"
+		nh+=(nexthop via "$(ecmp_ilb_addr "$i")" dev "eth$i" weight 1)
+		ILBS+=("ilb$i")
+	done
+	bridge_attach back rt eth4 "$NET_BACK.254/24"
+	for i in $(seq 1 "$ns"); do
+		ns_add "srv$i"
+		bridge_attach back "srv$i" eth0 "$NET_BACK.$((100 + i))/24"
+		ns "srv$i" ip route add default via "$NET_BACK.254"
+		SERVERS+=("srv$i")
+	done
+	ns rt ip route add "$ILB_VIP/32" "${nh[@]}"
+}
+
+# ecmp_nexthops: the router's VIP route, one line per nexthop
+ecmp_nexthops() {
+	ns rt ip route show "$ILB_VIP/32"
+}
+
+# ilb_cut NS: set every link of that netns but lo down, all in one ip -batch
+# (the peers of its veths lose carrier: the router and the bridges see it)
+ilb_cut() {
+	local n
+	n=$(ns_name "$1")
+	ip -n "$n" -o link show | awk -F': ' '
+		{ sub(/@.*/, "", $2) }
+		$2 != "lo" { print "link set dev " $2 " down" }' |
+		ip -n "$n" -batch -
+}
+
+# cluster_join NS ID [ARGS...]: NS joins the cluster as member ID with its
+# sync address 198.18.4.ID on eth2
+cluster_join() {
+	local n=$1 id=$2
+	shift 2
+	ilbadm "$n" cluster join id "$id" addr "$NET_SYNC.$id" dev eth2 "$@"
+}
+
+# cluster_show NS: that node's `ilbadm -j cluster show`
+cluster_show() {
+	ilbadm "$1" -j cluster show
+}
+
+# cluster_converged N NS...: every listed node sees N members alive (self
+# included) and they all, and every member's heartbeat, carry one epoch
+cluster_converged() {
+	local want=$1 n views=()
+	shift
+	for n in "$@"; do
+		views+=("$(cluster_show "$n" 2>/dev/null)") || return 1
+	done
+	python3 -c '
+import json, sys
+want, epochs = int(sys.argv[1]), set()
+for v in sys.argv[2:]:
+    c = json.loads(v)
+    up = [m for m in c["members"] if m["state"] in ("self", "alive")]
+    if len(up) != want:
+        sys.exit(1)
+    epochs.add(c["epoch"])
+    epochs.update(m["epoch"] for m in up)
+sys.exit(0 if len(epochs) == 1 else 1)' "$want" "${views[@]}"
+}
+
+# cluster_stat NS KEY: one counter of cluster show -j's "stats"
+cluster_stat() {
+	json_get "$(cluster_show "$1")" stats "$2"
+}

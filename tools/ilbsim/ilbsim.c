@@ -12,8 +12,12 @@
  * Runs are reproducible: flows, the hrw32 cluster key and the noise floor all
  * come from splitmix64 streams derived from the seed (-s).
  *
- * Build: gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -Ikmod \
- *	  tools/ilbsim/ilbsim.c kmod/owner.c kmod/hash.c -lm
+ * The owners mode (ilbsim owners -h) instead reads connection tuples from
+ * stdin and prints each one's primary and backup owner in a given view, as
+ * every member of that cluster computes them; the VM tests compare it with
+ * what the nodes report.
+ *
+ * Build: make build/ilbsim
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <ctype.h>
 #include <arpa/inet.h>
 
 #include "owner.h"
@@ -111,6 +116,7 @@ static void sim_usage(FILE *f)
 {
 	fprintf(f,
 "usage: ilbsim [-f FLOWS] [-n LIST] [-m MODE] [-s SEED] [-j] [-h]\n"
+"       ilbsim owners [-m hrw32|crc8] [-c CLUSTER] MEMBERS  (ilbsim owners -h)\n"
 "  -f FLOWS  random TCP flows to 198.51.100.1:80 (default %lu, max %lu)\n"
 "  -n LIST   comma-separated member counts, 1..%d (default %s)\n"
 "  -m MODE   hrw32, crc8 or both (default both)\n"
@@ -573,6 +579,232 @@ static void sim_print_json(const struct sim_opts *o, const __u64 key[2],
 	printf("  ]\n}\n");
 }
 
+/* --- owners: the owners of given tuples in a given view ------------------ */
+
+#define OWN_LINE_MAX	256
+
+static void own_usage(FILE *f)
+{
+	fprintf(f,
+"usage: ilbsim owners [-m hrw32|crc8] [-c CLUSTER] MEMBERS < TUPLES\n"
+"  MEMBERS     id[:weight],id[:weight],...  IDs 1..2^32-1, decimal or a\n"
+"              dotted quad (its host-order number, as ilbadm cluster join\n"
+"              derives a default ID); weight 0..%d, default 1\n"
+"  -m MODE     score mode, hrw32 (default) or crc8\n"
+"  -c CLUSTER  cluster ID whose hrw32 key is used (default 1)\n"
+"  -h          this help\n"
+"Reads one connection a line, 'CADDR CPORT VADDR VPORT' (dotted quads,\n"
+"decimal ports; blank lines and '#' comments are skipped), and prints\n"
+"'CADDR CPORT VADDR VPORT PRIMARY BACKUP' with member IDs in decimal (0 if\n"
+"none), then 'owner ID N' for every member: the tuples it is primary of.\n"
+"The view is what every member computes: members sorted by ID, the key of\n"
+"ilb_owner_cluster_key(CLUSTER), ilb_owner_prepare(), ilb_owner_lookup().\n",
+		ILB_MEMBER_WEIGHT_MAX);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+own_bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ilbsim owners: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try ilbsim owners -h)\n", stderr);
+	exit(2);
+}
+
+/* A member ID: 1..2^32-1, decimal or a dotted quad (host-order number). */
+static int own_parse_id(const char *s, __u32 *id)
+{
+	unsigned long long v;
+	struct in_addr a;
+
+	if (strchr(s, '.')) {
+		if (inet_pton(AF_INET, s, &a) != 1)
+			return -1;
+		v = ntohl(a.s_addr);
+	} else if (sim_parse_u64(s, 10, &v) || v > 0xffffffffULL) {
+		return -1;
+	}
+	if (!v)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static int own_cmp_id(const void *a, const void *b)
+{
+	const struct ilb_member *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct ilb_member *own_parse_members(const char *arg, __u32 *n)
+{
+	char *dup = strdup(arg), *tok, *save = NULL;
+	struct ilb_member *m;
+	unsigned int cnt = 1, i;
+	const char *p;
+
+	if (!dup) {
+		fprintf(stderr, "ilbsim: out of memory\n");
+		exit(1);
+	}
+	for (p = arg; *p; p++)
+		cnt += *p == ',';
+	if (cnt > ILB_OWNER_MAX_MEMBERS)
+		own_bad("too many members (most %d)", ILB_OWNER_MAX_MEMBERS);
+	m = sim_alloc(cnt, sizeof(*m));
+	*n = 0;
+	for (tok = strtok_r(dup, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *w = strchr(tok, ':');
+		unsigned long long v = 1;
+
+		if (w) {
+			*w++ = '\0';
+			if (sim_parse_u64(w, 10, &v) || v > ILB_MEMBER_WEIGHT_MAX)
+				own_bad("bad weight '%s' of member '%s': want 0..%d",
+					w, tok, ILB_MEMBER_WEIGHT_MAX);
+		}
+		if (own_parse_id(tok, &m[*n].id))
+			own_bad("bad member ID '%s': want 1..4294967295 or a dotted quad",
+				tok);
+		m[*n].weight = v;
+		(*n)++;
+	}
+	/* strtok_r skips empty fields: an empty list or ",," is an error. */
+	if (!*n || *n != cnt)
+		own_bad("bad member list '%s': want id[:weight],...", arg);
+	qsort(m, *n, sizeof(*m), own_cmp_id);
+	for (i = 1; i < *n; i++)
+		if (m[i].id == m[i - 1].id)
+			own_bad("member ID %u given twice", m[i].id);
+	free(dup);
+	return m;
+}
+
+/* "CADDR CPORT VADDR VPORT" -> tuple; 1 for a line to skip, -1 if bad. */
+static int own_parse_tuple(char *line, struct ilb_tuple *t, char out[128])
+{
+	char *f[5], *save = NULL, *h;
+	unsigned long long port[2];
+	struct in_addr a[2];
+	int n = 0, i;
+
+	h = strchr(line, '#');
+	if (h)
+		*h = '\0';
+	for (f[n] = strtok_r(line, " \t\r\n", &save); f[n] && n < 4;
+	     f[n] = strtok_r(NULL, " \t\r\n", &save))
+		n++;
+	if (!n)
+		return 1;
+	if (n != 4 || f[4])
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (inet_pton(AF_INET, f[2 * i], &a[i]) != 1 ||
+		    !isdigit((unsigned char)*f[2 * i + 1]) ||
+		    sim_parse_u64(f[2 * i + 1], 10, &port[i]) ||
+		    port[i] > 65535)
+			return -1;
+	}
+	t->saddr = a[0].s_addr;
+	t->sport = htons(port[0]);
+	t->daddr = a[1].s_addr;
+	t->dport = htons(port[1]);
+	snprintf(out, 128, "%s %llu %s %llu", f[0], port[0], f[2], port[1]);
+	return 0;
+}
+
+static int own_main(int argc, char **argv)
+{
+	unsigned long long v, lineno = 0, *cnt;
+	struct ilb_owner_set set;
+	struct ilb_member *m;
+	unsigned int mode = ILB_SCORE_HRW32;
+	__u32 cluster = 1, n, i;
+	char line[OWN_LINE_MAX];
+	int c;
+
+	opterr = 0;
+	while ((c = getopt(argc, argv, ":m:c:h")) != -1) {
+		switch (c) {
+		case 'm':
+			if (!strcmp(optarg, "hrw32"))
+				mode = ILB_SCORE_HRW32;
+			else if (!strcmp(optarg, "crc8"))
+				mode = ILB_SCORE_CRC8;
+			else
+				own_bad("bad -m '%s': want hrw32 or crc8",
+					optarg);
+			break;
+		case 'c':
+			if (sim_parse_u64(optarg, 0, &v) || v > 0xffffffffULL)
+				own_bad("bad -c '%s': want a 32-bit cluster ID",
+					optarg);
+			cluster = v;
+			break;
+		case 'h':
+			own_usage(stdout);
+			exit(0);
+		case ':':
+			own_bad("option -%c needs an argument", optopt);
+		default:
+			own_bad("unknown option -%c", optopt);
+		}
+	}
+	if (optind >= argc)
+		own_bad("no MEMBERS given");
+	if (optind + 1 < argc)
+		own_bad("unexpected argument '%s'", argv[optind + 1]);
+
+	m = own_parse_members(argv[optind], &n);
+	cnt = sim_alloc(n, sizeof(*cnt));
+	memset(&set, 0, sizeof(set));
+	set.members = m;
+	set.n = n;
+	set.mode = mode;
+	ilb_owner_cluster_key(cluster, set.key);
+	if (ilb_owner_prepare(&set) < 0) {
+		fprintf(stderr, "ilbsim owners: ilb_owner_prepare() refused the view\n");
+		exit(1);
+	}
+
+	while (fgets(line, sizeof(line), stdin)) {
+		struct ilb_tuple t;
+		struct ilb_owners o;
+		char norm[128];
+		int r;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(stdin))
+			own_bad("line %llu is too long", lineno);
+		r = own_parse_tuple(line, &t, norm);
+		if (r > 0)
+			continue;
+		if (r < 0)
+			own_bad("line %llu: want 'CADDR CPORT VADDR VPORT'",
+				lineno);
+		ilb_owner_lookup(&set, &t, &o);
+		if (o.primary >= 0)
+			cnt[o.primary]++;
+		printf("%s %u %u\n", norm, sim_id(m, o.primary),
+		       sim_id(m, o.backup));
+	}
+	if (ferror(stdin)) {
+		perror("ilbsim owners: stdin");
+		exit(1);
+	}
+	for (i = 0; i < n; i++)
+		printf("owner %u %llu\n", m[i].id, cnt[i]);
+	free(cnt);
+	free(m);
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sim_opts o = {
@@ -587,6 +819,8 @@ int main(int argc, char **argv)
 	__u64 key[2], ks;
 	char *cmd;
 
+	if (argc > 1 && !strcmp(argv[1], "owners"))
+		return own_main(argc - 1, argv + 1);
 	sim_parse(&o, argc, argv);
 	if (!o.nv)
 		sim_parse_nlist(&o, SIM_DEF_NLIST);
