@@ -507,7 +507,8 @@ void ilb_net_cluster_exit(struct ilb_net *in)
 
 int ilb_cluster_init(void)
 {
-	ilb_cl_wq = alloc_workqueue("ilb_cluster", WQ_UNBOUND | WQ_MEM_RECLAIM,
+	ilb_cl_wq = alloc_workqueue("ilb_cluster",
+				    WQ_UNBOUND | WQ_MEM_RECLAIM | WQ_HIGHPRI,
 				    0);
 	return ilb_cl_wq ? 0 : -ENOMEM;
 }
