@@ -186,6 +186,10 @@ unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
 	iph = ip_hdr(skb);
 	ports = (const __be16 *)(skb->data + thoff);
 	len = skb->len;
+	/* the cluster's own messages, forwarded packets included */
+	if (cl && iph->protocol == IPPROTO_UDP && ports[1] == cl->port &&
+	    iph->daddr == cl->addr)
+		return NF_ACCEPT;
 
 again:
 	cp = ilb_conn_lookup(t, iph->protocol, iph->saddr, ports[0],

@@ -154,6 +154,7 @@ struct ilb_conn_table {
 };
 
 #define ILB_NUM_HOOKS	2
+#define ILB_NAT_FILTER_BITS	1024
 #define ILB_SVC_HASH_BITS	8
 
 /* All state of one ilb node: one per network namespace. */
@@ -181,6 +182,8 @@ struct ilb_net {
 	struct list_head lru;		/* cache entries, oldest first */
 	atomic_t ncache;
 	atomic_t nowned;		/* entries with ILB_ROLE_OWNED */
+	/* which addresses may be NAT servers (a filter for reply misses) */
+	unsigned long nat_filter[ILB_NAT_FILTER_BITS / BITS_PER_LONG];
 };
 
 extern unsigned int ilb_net_id;
@@ -243,6 +246,7 @@ struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,
 				__be16 sport);
 struct ilb_service *ilb_service_by_server(struct ilb_net *in, u8 proto,
 					  __be32 raddr, __be16 rport);
+void ilb_nat_filter_rebuild(struct ilb_net *in);
 
 /* sched.c, sched_mh.c */
 extern const struct ilb_sched_ops *const ilb_sched_ops[__ILB_SCHED_MAX];

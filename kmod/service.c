@@ -31,13 +31,41 @@ struct ilb_service *ilb_service_find(struct ilb_net *in, u8 proto,
 	return NULL;
 }
 
+static unsigned int ilb_nat_filter_bit(__be32 addr)
+{
+	return hash_32((__force u32)addr, ilog2(ILB_NAT_FILTER_BITS));
+}
+
+/* Mark the addresses of NAT servers; config changes call it. */
+void ilb_nat_filter_rebuild(struct ilb_net *in)
+{
+	DECLARE_BITMAP(f, ILB_NAT_FILTER_BITS) = {};
+	struct ilb_service *svc;
+	struct ilb_server *srv;
+	unsigned int i;
+
+	lockdep_assert_held(&in->cfg_lock);
+	for (i = 0; i < ARRAY_SIZE(in->svc_table); i++)
+		hlist_for_each_entry(svc, &in->svc_table[i], hnode)
+			list_for_each_entry(srv, &svc->servers, list)
+				if (srv->fwd == ILB_FWD_NAT)
+					__set_bit(ilb_nat_filter_bit(srv->addr),
+						  f);
+	for (i = 0; i < ARRAY_SIZE(in->nat_filter); i++)
+		WRITE_ONCE(in->nat_filter[i], f[i]);
+}
+
 /* The NAT service a real server's address and port belong to (RCU). */
 struct ilb_service *ilb_service_by_server(struct ilb_net *in, u8 proto,
 					  __be32 raddr, __be16 rport)
 {
+	unsigned int i = ilb_nat_filter_bit(raddr);
 	struct ilb_service *svc;
 	struct ilb_server *srv;
-	unsigned int i;
+
+	if (!(READ_ONCE(in->nat_filter[i / BITS_PER_LONG]) &
+	      BIT(i % BITS_PER_LONG)))
+		return NULL;
 
 	for (i = 0; i < ARRAY_SIZE(in->svc_table); i++)
 		hlist_for_each_entry_rcu(svc, &in->svc_table[i], hnode) {
@@ -213,6 +241,7 @@ void ilb_service_del(struct ilb_service *svc)
 	}
 	ilb_dests_publish(svc, NULL);
 	ilb_service_put(svc);
+	ilb_nat_filter_rebuild(in);
 }
 
 void ilb_service_flush(struct ilb_net *in)
@@ -272,6 +301,7 @@ struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
 		ilb_server_put(srv);
 		return ERR_PTR(err);
 	}
+	ilb_nat_filter_rebuild(svc->in);
 	return srv;
 }
 
@@ -293,8 +323,10 @@ int ilb_server_set(struct ilb_server *srv, s64 weight, int fwd, int state)
 		WRITE_ONCE(srv->state, ostate);
 		return err;
 	}
-	if (fwd >= 0)
+	if (fwd >= 0) {
 		WRITE_ONCE(srv->fwd, fwd);
+		ilb_nat_filter_rebuild(srv->svc->in);
+	}
 	return 0;
 }
 
@@ -309,6 +341,7 @@ void ilb_server_del(struct ilb_server *srv)
 	if (ilb_dests_rebuild(svc, svc->sched))
 		ilb_dests_publish(svc, &ilb_no_dests);
 	ilb_server_put(srv);
+	ilb_nat_filter_rebuild(svc->in);
 }
 
 struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,
