@@ -169,9 +169,18 @@ static void ilb_view_update(struct ilb_cluster *cl)
 	rcu_assign_pointer(cl->view, v);
 	WRITE_ONCE(cl->epoch, v->epoch);
 	if (!old || old->epoch != v->epoch || reset) {
+		unsigned long stale = 0;
+
 		WRITE_ONCE(cl->view_changed, jiffies);
 		ilb_cls_inc(cl, ILB_CLS_VIEW_CHANGES);
-		ilb_sync_view_change(cl, v, false);
+		/* cut off from every member, or back from it (see the walk) */
+		if (old && old->set.n > 1 && v->set.n == 1)
+			cl->alone_since = jiffies | 1;
+		if (v->set.n > 1 && cl->alone_since && !reset) {
+			stale = cl->alone_since;
+			cl->alone_since = 0;
+		}
+		ilb_sync_view_change(cl, v, false, stale);
 	}
 	if (old)
 		kfree_rcu(old, rcu);
@@ -469,7 +478,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	}
 	rcu_assign_pointer(in->cl, cl);
 	/* standalone entries become owned, under the one-member view */
-	ilb_sync_view_change(cl, v, false);
+	ilb_sync_view_change(cl, v, false, 0);
 	mod_timer(&cl->timer, jiffies);
 	return 0;
 }
@@ -492,7 +501,7 @@ int ilb_cluster_leave(struct ilb_net *in)
 	cancel_delayed_work_sync(&cl->view_work);
 	cancel_work_sync(&cl->tx_work);
 	udp_tunnel_sock_release(cl->sock);
-	ilb_sync_view_change(cl, NULL, true);
+	ilb_sync_view_change(cl, NULL, true, 0);
 	ilb_cluster_free(cl);
 	return 0;
 }

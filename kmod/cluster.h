@@ -125,6 +125,7 @@ struct ilb_cluster {
 	u32 epoch;			/* the view's, for message headers */
 	unsigned long view_changed;	/* jiffies */
 	unsigned long next_hello;	/* jiffies */
+	unsigned long alone_since;	/* jiffies; 0: not cut off */
 	u32 hello_seq;
 
 	struct timer_list timer;	/* heartbeats, deaths, retransmits */
@@ -202,14 +203,15 @@ int ilb_cluster_send(struct ilb_cluster *cl, __be32 daddr, int oif,
 /* sync.c */
 void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
 		       const struct ilb_owners_ref *o, u32 ingress);
+bool ilb_sync_stale(struct ilb_cluster *cl, const struct ilb_conn *cp);
 void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to);
 void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state);
 void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		  const struct ilb_msg *m);
 void ilb_sync_view_change(struct ilb_cluster *cl, struct ilb_view *v,
-			  bool leaving);
-void ilb_sync_rec_from_conn(struct ilb_rec *r, const struct ilb_conn *cp,
-			    u8 op);
+			  bool leaving, unsigned long stale_before);
+void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
+			    const struct ilb_conn *cp, u8 op);
 
 /* fwd.c */
 int ilb_fwd_xmit(struct ilb_cluster *cl, struct ilb_view *v,

@@ -225,6 +225,13 @@ again:
 		}
 	} else if (local_out && !dir) {
 		return NF_ACCEPT;
+	} else if (cl && unlikely(ilb_sync_stale(cl, cp))) {
+		if (!dir && ilb_opens(cp->srv->svc, skb)) {
+			ilb_conn_expire(in, t, cp);
+			goto again;
+		}
+		ilb_stat_inc(in, ILB_STAT_NO_CONN);
+		return NF_DROP;
 	}
 
 	old_state = READ_ONCE(cp->state);

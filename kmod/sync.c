@@ -10,9 +10,33 @@
  */
 #include "cluster.h"
 
-void ilb_sync_rec_from_conn(struct ilb_rec *r, const struct ilb_conn *cp,
-			    u8 op)
+/* When @cp last saw a packet (jiffies). */
+static unsigned long ilb_conn_seen(struct ilb_net *in, const struct ilb_conn *cp)
 {
+	return READ_ONCE(cp->expires) -
+	       ilb_conn_timeout(in, READ_ONCE(cp->state));
+}
+
+/*
+ * Cut off from every other member, an entry idle since then may be stale
+ * (see the walk): until the others are back and have told us, its
+ * packets are not sent on the strength of it.
+ */
+bool ilb_sync_stale(struct ilb_cluster *cl, const struct ilb_conn *cp)
+{
+	unsigned long since = READ_ONCE(cl->alone_since);
+
+	return since && time_before(ilb_conn_seen(cl->in, cp), since);
+}
+
+void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
+			    const struct ilb_conn *cp, u8 op)
+{
+	unsigned long idle = jiffies - ilb_conn_seen(in, cp);
+
+	if ((long)idle < 0)
+		idle = 0;
+	r->idle = min_t(unsigned long, idle / HZ, U16_MAX);
 	r->op = op;
 	r->proto = cp->proto;
 	r->state = READ_ONCE(cp->state);
@@ -59,7 +83,7 @@ void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
 {
 	struct ilb_rec r;
 
-	ilb_sync_rec_from_conn(&r, cp, ILB_REC_ADD);
+	ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
 	ilb_sync_to(cl, r.primary, &r);
 	ilb_sync_to(cl, r.backup, &r);
 	/* a node serving locally cannot be bypassed: nobody caches it */
@@ -83,7 +107,7 @@ void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to)
 	if (cp->fwd == ILB_FWD_LOCAL || to == READ_ONCE(cp->primary) ||
 	    to == READ_ONCE(cp->backup))
 		return;
-	ilb_sync_rec_from_conn(&r, cp, ILB_REC_ADD);
+	ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
 	ilb_sync_to(cl, to, &r);
 }
 
@@ -118,7 +142,7 @@ void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state)
 		return;
 	}
 	WRITE_ONCE(cp->synced, now);
-	ilb_sync_rec_from_conn(&r, cp, op);
+	ilb_sync_rec_from_conn(cl->in, &r, cp, op);
 	ilb_sync_to(cl, r.primary, &r);
 	ilb_sync_to(cl, r.backup, &r);
 	if (op == ILB_REC_END && READ_ONCE(cl->sync) == ILB_SYNC_BROADCAST)
@@ -166,6 +190,7 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 	struct ilb_owners_ref o;
 	struct ilb_service *svc;
 	struct ilb_server *srv;
+	unsigned long seen;
 	struct ilb_conn *cp;
 	int dir, err;
 	u8 role;
@@ -182,10 +207,14 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 	ilb_cluster_owners(cl, v, r->proto, r->caddr, r->cport, r->vaddr,
 			   r->vport, &o);
 	role = ilb_sync_role(cl, &o, r->fwd);
+	seen = jiffies - (unsigned long)r->idle * HZ;
+	if (cp && time_before(seen, ilb_conn_seen(in, cp))) {
+		/* ours is fresher: keep it, only take the roles */
+		ilb_sync_keep(cl, t, cp, role, &o);
+		return;
+	}
 	if (cp && (cp->raddr != r->raddr || cp->rport != r->rport)) {
-		/* the primary's choice of server is the one that counts */
-		if (r->primary != o.primary)
-			return;
+		/* the same tuple, used again elsewhere more recently */
 		ilb_conn_expire(in, t, cp);
 		cp = NULL;
 	}
@@ -207,9 +236,10 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 				     &err);
 		if (!cp)
 			return;
-	} else {
-		ilb_conn_set_state(in, cp, r->state);
 	}
+	ilb_conn_set_state(in, cp, r->state);
+	/* its idle clock goes on from where the sender's copy was */
+	WRITE_ONCE(cp->expires, seen + ilb_conn_timeout(in, r->state));
 	WRITE_ONCE(cp->synced, (u32)jiffies);
 	ilb_sync_keep(cl, t, cp, role, &o);
 }
@@ -248,6 +278,7 @@ struct ilb_walk {
 	struct ilb_cluster *cl;
 	struct ilb_view *v;
 	bool leaving;
+	unsigned long stale_before;	/* jiffies; 0: keep everything */
 };
 
 /* Index of member @id in @v, or -1. */
@@ -287,6 +318,17 @@ static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
 			ilb_conn_set_role(in, t, cp, ILB_ROLE_LOCAL, 0, 0);
 		return;
 	}
+	/*
+	 * Back from being cut off from every member: what saw no packet
+	 * since then is stale (the others went on without us: it may have
+	 * closed, or be served by another server under the same tuple).
+	 * Whoever kept it alive sends it to us.
+	 */
+	if (w->stale_before &&
+	    time_before(ilb_conn_seen(in, cp), w->stale_before)) {
+		ilb_conn_expire(in, t, cp);
+		return;
+	}
 	old = READ_ONCE(cp->role);
 	p0 = old == ILB_ROLE_LOCAL ? me : READ_ONCE(cp->primary);
 	b0 = old == ILB_ROLE_LOCAL ? 0 : READ_ONCE(cp->backup);
@@ -304,7 +346,7 @@ static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
 	if (sender) {
 		WRITE_ONCE(cp->primary, o.primary);
 		WRITE_ONCE(cp->backup, o.backup);
-		ilb_sync_rec_from_conn(&r, cp, ILB_REC_ADD);
+		ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
 		if (o.primary != me && (!ilb_view_holds(w->v, o.primary) ||
 					(o.primary != p0 && o.primary != b0))) {
 			ilb_sync_to(cl, o.primary, &r);
@@ -328,9 +370,12 @@ static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
  * context; the data path keeps running meanwhile.
  */
 void ilb_sync_view_change(struct ilb_cluster *cl, struct ilb_view *v,
-			  bool leaving)
+			  bool leaving, unsigned long stale_before)
 {
-	struct ilb_walk w = { .cl = cl, .v = v, .leaving = leaving };
+	struct ilb_walk w = {
+		.cl = cl, .v = v, .leaving = leaving,
+		.stale_before = stale_before,
+	};
 
 	ilb_conn_walk(cl->in, ilb_sync_walk_one, &w);
 }

@@ -52,7 +52,7 @@
 #define REC_CPORT	16
 #define REC_VPORT	18
 #define REC_RPORT	20
-#define REC_RSVD	22
+#define REC_IDLE	22
 #define REC_PRIMARY	24
 #define REC_BACKUP	28
 
@@ -188,11 +188,6 @@ static int parse_sync(const __u8 *p, __u32 len, struct ilb_msg *m)
 	if (len != ILB_WIRE_SYNC_LEN + (__u32)s->count * ILB_WIRE_REC_LEN)
 		return ILB_WIRE_ELEN;
 	for (i = 0; i < s->count; i++) {
-		const __u8 *rp = s->recs + i * ILB_WIRE_REC_LEN;
-
-		/* the reserved bytes are not in struct ilb_rec: check here */
-		if (get16(rp + REC_RSVD))
-			return ILB_WIRE_EFIELD;
 		ilb_wire_rec_get(m, i, &r);
 		err = ilb_wire_rec_check(&r);
 		if (err)
@@ -292,6 +287,7 @@ void ilb_wire_rec_get(const struct ilb_msg *m, unsigned int i,
 	r->cport = get_be16(p + REC_CPORT);
 	r->vport = get_be16(p + REC_VPORT);
 	r->rport = get_be16(p + REC_RPORT);
+	r->idle = get16(p + REC_IDLE);
 	r->primary = get32(p + REC_PRIMARY);
 	r->backup = get32(p + REC_BACKUP);
 }
@@ -378,7 +374,7 @@ unsigned int ilb_wire_put_rec(void *buf, const struct ilb_rec *r)
 	put_be16(p + REC_CPORT, r->cport);
 	put_be16(p + REC_VPORT, r->vport);
 	put_be16(p + REC_RPORT, r->rport);
-	put16(p + REC_RSVD, 0);
+	put16(p + REC_IDLE, r->idle);
 	put32(p + REC_PRIMARY, r->primary);
 	put32(p + REC_BACKUP, r->backup);
 	return ILB_WIRE_REC_LEN;

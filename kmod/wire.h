@@ -120,8 +120,10 @@ struct ilb_msg_ack {
 
 /*
  * Association record (32 bytes): op(1) proto(1) state(1) fwd(1)
- * caddr(4) vaddr(4) raddr(4) cport(2) vport(2) rport(2) rsvd(2)
+ * caddr(4) vaddr(4) raddr(4) cport(2) vport(2) rport(2) idle(2)
  * primary(4) backup(4). Addresses and ports stay in network byte order.
+ * idle says how fresh the sender's copy is: of two copies that disagree,
+ * the more recently used one wins.
  */
 struct ilb_rec {
 	__u8 op;		/* enum ilb_rec_op */
@@ -130,6 +132,7 @@ struct ilb_rec {
 	__u8 fwd;		/* enum ilb_fwd */
 	__be32 caddr, vaddr, raddr;	/* non-zero */
 	__be16 cport, vport, rport;	/* non-zero */
+	__u16 idle;		/* seconds since its last packet (saturates) */
 	__u32 primary;		/* non-zero member ID */
 	__u32 backup;		/* member ID, 0 if none; != primary */
 };

@@ -136,7 +136,7 @@ bail() {
 	tap_done
 }
 
-PLAN=12
+PLAN=14
 setup || { tap_plan 1; tap_fail "setup of the ECMP topology and services"; tap_done; }
 if ! err=$(join_all); then
 	if grep -qi 'not supported' <<<"$err"; then
@@ -401,6 +401,41 @@ else
 	fi
 fi
 tap_diag "ilb2 reported owning ${own2:-?} connections before the cut"
+
+# --- d2. the ILB comes back under load: transfer tables, nothing drops ------
+p0=$(counters transferred promoted view_changes)
+slowget_bg c1 "$TMPD/r1" -n 30 --rate 70000 --deadline 180 --sha "$BIGSHA" \
+	"$ILB_VIP" 80 /big
+R1=$!
+slowget_bg c2 "$TMPD/r2" -n 30 --rate 70000 --deadline 180 --sha "$BIGSHA" \
+	"$ILB_VIP" 80 /big
+R2=$!
+sleep 4
+ns ilb2 ip link set eth0 up
+ns ilb2 ip link set eth1 up
+ns ilb2 ip link set eth2 up
+ns ilb2 ip route replace default via "$(ecmp_rt_addr 2)"
+back=0
+wait_for 20 cluster_converged 3 "${NODES[@]}" && back=1
+tap_diag "ilb2 back: router: $(ecmp_nexthops | tr -s '\n\t ' ' ')"
+wait "$R1" "$R2"
+sum=$(slowget_sum "$TMPD/r1" "$TMPD/r2")
+read -r st co ex fa dmin dmax <<<"$sum"
+tap_diag "60 downloads across the rejoin: completed $co, byte-exact $ex, failed $fa; duration $dmin..$dmax s"
+printf '%s\n' "$sum" | tail -n +2 | sed 's/^/# /'
+tap_diag "transferred/promoted/view_changes before: $p0"
+tap_diag "after: $(counters transferred promoted view_changes)"
+for n in "${NODES[@]}"; do tap_diag "$(brief "$n")"; done
+if [ "$back" = 1 ]; then
+	tap_ok "rejoin: ilb2 is back in every view with one epoch"
+else
+	tap_fail "rejoin: the 3 nodes did not converge within 20 s"
+fi
+if [ "$ex" = 60 ]; then
+	tap_ok "rejoin: all 60 downloads complete byte-exact while connections move to ilb2"
+else
+	tap_fail "rejoin: $ex/60 downloads byte-exact"
+fi
 
 # counters of this topology, kept for the last tests
 loops1=$(stat_sum fwd_loop "${NODES[@]}")
