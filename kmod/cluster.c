@@ -245,7 +245,8 @@ static void ilb_cl_timer(struct timer_list *t)
 		return;
 	if (time_after_eq(now, cl->next_hello)) {
 		cl->next_hello = now + msecs_to_jiffies(cl->hello_ms);
-		ilb_hello_send(cl, 0);
+		ilb_hello_send(cl, READ_ONCE(cl->cache_max) ? 0 :
+				   ILB_HELLO_F_NOCACHE);
 	}
 	spin_lock(&cl->lock);
 	for (i = 0; i < cl->nmbr; i++) {
@@ -321,6 +322,7 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 		smp_store_release(&cl->nmbr, cl->nmbr + 1);
 	}
 	p->addr = h->addr;
+	WRITE_ONCE(p->nocache, !!(h->flags & ILB_HELLO_F_NOCACHE));
 	p->owned = h->owned;
 	p->epoch = m->hdr.epoch;
 	if (leaving) {
@@ -491,7 +493,8 @@ int ilb_cluster_leave(struct ilb_net *in)
 	if (!cl)
 		return -ENOENT;
 	/* tell the others now rather than after dead_ms */
-	ilb_hello_send(cl, ILB_HELLO_F_LEAVING);
+	ilb_hello_send(cl, ILB_HELLO_F_LEAVING |
+			   (cl->cache_max ? 0 : ILB_HELLO_F_NOCACHE));
 	WRITE_ONCE(cl->dying, true);
 	RCU_INIT_POINTER(in->cl, NULL);
 	rcu_assign_sk_user_data(cl->sock->sk, NULL);

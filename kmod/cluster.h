@@ -70,6 +70,7 @@ struct ilb_peer {
 	u16 weight;
 	u8 state;			/* enum ilb_member_state */
 	bool reset;			/* restarted: resend what it held */
+	bool nocache;			/* keeps no cache (its heartbeat) */
 	u32 owned;			/* from its heartbeats */
 	u32 epoch;
 	u32 incarnation;

@@ -63,6 +63,19 @@ static void ilb_sync_to(struct ilb_cluster *cl, u32 id,
 		ilb_peer_queue(cl, p, r);
 }
 
+/* To a member only as a cache fill: not if it keeps no cache. */
+static void ilb_sync_cache_to(struct ilb_cluster *cl, u32 id,
+			      const struct ilb_rec *r)
+{
+	struct ilb_peer *p;
+
+	if (!id || id == cl->id)
+		return;
+	p = ilb_cluster_member(cl, id);
+	if (p && !READ_ONCE(p->nocache))
+		ilb_peer_queue(cl, p, r);
+}
+
 /* To every member in the view but self and the two already sent. */
 static void ilb_sync_others(struct ilb_cluster *cl, const struct ilb_rec *r)
 {
@@ -72,7 +85,8 @@ static void ilb_sync_others(struct ilb_cluster *cl, const struct ilb_rec *r)
 	for (i = 0; i < v->set.n; i++) {
 		struct ilb_peer *p = v->peer[i];
 
-		if (p && p->id != r->primary && p->id != r->backup)
+		if (p && p->id != r->primary && p->id != r->backup &&
+		    !READ_ONCE(p->nocache))
 			ilb_peer_queue(cl, p, r);
 	}
 }
@@ -92,7 +106,7 @@ void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
 	if (READ_ONCE(cl->sync) == ILB_SYNC_BROADCAST)
 		ilb_sync_others(cl, &r);
 	else if (ingress != r.primary && ingress != r.backup)
-		ilb_sync_to(cl, ingress, &r);
+		ilb_sync_cache_to(cl, ingress, &r);
 }
 
 /*
@@ -108,7 +122,7 @@ void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to)
 	    to == READ_ONCE(cp->backup))
 		return;
 	ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
-	ilb_sync_to(cl, to, &r);
+	ilb_sync_cache_to(cl, to, &r);
 }
 
 static bool ilb_closing(u8 state)

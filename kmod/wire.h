@@ -52,7 +52,8 @@ enum ilb_msg_type {
 
 /* Hello flags. */
 #define ILB_HELLO_F_LEAVING	0x01	/* sender is leaving: drop it now */
-#define ILB_HELLO_F_KNOWN	ILB_HELLO_F_LEAVING
+#define ILB_HELLO_F_NOCACHE	0x02	/* sender keeps no cache: never teach it */
+#define ILB_HELLO_F_KNOWN	(ILB_HELLO_F_LEAVING | ILB_HELLO_F_NOCACHE)
 
 /* Record operations. */
 enum ilb_rec_op {

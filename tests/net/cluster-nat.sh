@@ -2,7 +2,8 @@
 # A cluster of 3 ILBs behind an ECMP router with NAT to 3 servers whose own
 # default route is ECMP over the three ILBs: a reply reaches an arbitrary
 # ILB, which maps it back to the connection's owner. Every request is
-# served and downloads arrive intact.
+# served and downloads arrive intact. ilb3 runs without a cache (seed
+# Fig. 5): it forwards whatever it does not own, and nothing breaks.
 . "$(dirname "$0")/lib.sh"
 require_ilb
 require_cmd nginx python3
@@ -39,9 +40,9 @@ setup() {
 
 join_all() {
 	local i
-	for i in 1 2 3; do
-		cluster_join "ilb$i" "$i" 2>&1 || return 1
-	done
+	cluster_join ilb1 1 2>&1 || return 1
+	cluster_join ilb2 2 2>&1 || return 1
+	cluster_join ilb3 3 cache 0 2>&1 || return 1
 }
 
 # counters KEY...: "ilb1 k=v k=v; ilb2 ..." of every node
@@ -77,7 +78,7 @@ if ! err=$(join_all); then
 	tap_fail "cluster join: $err"
 	tap_done
 fi
-tap_plan 5
+tap_plan 6
 tap_diag "router: $(ecmp_nexthops | tr -s '\n\t ' ' ')"
 tap_diag "srv1: $(ns srv1 ip route show default | tr -s '\n\t ' ' ')"
 
@@ -136,6 +137,21 @@ if [ "$(json_get "$r" exact)" = 10 ]; then
 	tap_ok "NAT cluster: 10 downloads of 1 MiB byte-exact"
 else
 	tap_fail "NAT cluster: $(json_get "$r" exact)/10 downloads byte-exact"
+fi
+
+# the node without a cache keeps only what it owns or backs up
+roles=$(ilbadm ilb3 -j conn show | python3 -c '
+import json, sys
+c = {}
+for e in json.load(sys.stdin):
+    c[e.get("role", "?")] = c.get(e.get("role", "?"), 0) + 1
+print(" ".join("%s=%d" % kv for kv in sorted(c.items())))')
+f3=$(cluster_stat ilb3 fwd_tx)
+tap_diag "ilb3 (cache 0): entries by role: $roles; fwd_tx $f3; cache $(json_get "$(cluster_show ilb3)" cache)"
+if ! grep -q 'cache=' <<<"$roles" && [ "${f3:-0}" -gt 0 ]; then
+	tap_ok "cache 0: ilb3 caches nothing and forwards what it does not own"
+else
+	tap_fail "cache 0: ilb3 entries $roles, fwd_tx $f3"
 fi
 
 loops=$(stat_sum fwd_loop)

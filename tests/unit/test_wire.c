@@ -711,7 +711,11 @@ static void test_hello_errors(void **state)
 	he = good_hello();
 	he.flags = ILB_HELLO_F_LEAVING;
 	EXPECT_HELLO(&he, ILB_WIRE_OK);
-	for (i = 1; i < 8; i++) {
+	he.flags = ILB_HELLO_F_NOCACHE;
+	EXPECT_HELLO(&he, ILB_WIRE_OK);
+	he.flags = ILB_HELLO_F_LEAVING | ILB_HELLO_F_NOCACHE;
+	EXPECT_HELLO(&he, ILB_WIRE_OK);
+	for (i = 2; i < 8; i++) {
 		he.flags = 1u << i;
 		EXPECT_HELLO(&he, ILB_WIRE_EFIELD);
 	}
