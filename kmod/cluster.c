@@ -168,18 +168,30 @@ static void ilb_view_update(struct ilb_cluster *cl)
 	old = rcu_dereference_protected(cl->view, 1);
 	rcu_assign_pointer(cl->view, v);
 	WRITE_ONCE(cl->epoch, v->epoch);
-	if (!old || old->epoch != v->epoch || reset) {
+	if (!old || old->epoch != v->epoch || reset || cl->walk_all) {
 		unsigned long stale = 0;
 
-		WRITE_ONCE(cl->view_changed, jiffies);
-		ilb_cls_inc(cl, ILB_CLS_VIEW_CHANGES);
-		/* cut off from every member, or back from it (see the walk) */
+		cl->walk_all = false;
+		if (!old || old->epoch != v->epoch) {
+			WRITE_ONCE(cl->view_changed, jiffies);
+			ilb_cls_inc(cl, ILB_CLS_VIEW_CHANGES);
+		}
+		/*
+		 * Cut off from every member: since the last of them was heard
+		 * (dead_ms ago, less the second the idle clock may lag). Back:
+		 * what stayed idle since then is stale (see the walk), unless
+		 * a member restarted and holds nothing fresher.
+		 */
 		if (old && old->set.n > 1 && v->set.n == 1)
-			cl->alone_since = jiffies | 1;
-		if (v->set.n > 1 && cl->alone_since && !reset) {
-			stale = cl->alone_since;
+			cl->alone_since = (jiffies - msecs_to_jiffies(cl->dead_ms) -
+					   HZ) | 1;
+		if (v->set.n > 1 && cl->alone_since) {
+			if (!reset)
+				stale = cl->alone_since;
 			cl->alone_since = 0;
 		}
+		/* let data-path readers of the old view finish first */
+		synchronize_rcu();
 		ilb_sync_view_change(cl, v, false, stale);
 	}
 	if (old)
@@ -259,10 +271,13 @@ static void ilb_cl_timer(struct timer_list *t)
 		}
 		if (!ilb_peer_busy(p))
 			continue;
-		if (p->state != ILB_MEMBER_ALIVE)
-			ilb_peer_reset_tx(p);	/* its records are moot */
-		else
+		if (p->state != ILB_MEMBER_ALIVE) {
+			/* what was queued is lost: resend it if it returns */
+			ilb_peer_reset_tx(p);
+			p->reset = true;
+		} else {
 			busy = true;
+		}
 	}
 	dirty = cl->view_dirty;
 	spin_unlock(&cl->lock);
@@ -321,6 +336,9 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 		/* publish the slot before the count (ilb_cluster_nmbr) */
 		smp_store_release(&cl->nmbr, cl->nmbr + 1);
 	}
+	if (p->addr != h->addr && p->state == ILB_MEMBER_ALIVE &&
+	    p->incarnation == h->incarnation)
+		goto foreign;	/* a live member does not move */
 	p->addr = h->addr;
 	WRITE_ONCE(p->nocache, !!(h->flags & ILB_HELLO_F_NOCACHE));
 	p->owned = h->owned;
@@ -478,9 +496,11 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 		ilb_cluster_free(cl);
 		return err;
 	}
+	/* standalone entries become owned: in the view worker, like any walk */
+	cl->walk_all = true;
+	cl->view_dirty = true;
 	rcu_assign_pointer(in->cl, cl);
-	/* standalone entries become owned, under the one-member view */
-	ilb_sync_view_change(cl, v, false, 0);
+	ilb_cluster_kick(cl);
 	mod_timer(&cl->timer, jiffies);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #define ILB_SYNC_WINDOW		64	/* sync messages in flight per peer */
 #define ILB_SYNC_QUEUE_MAX	1024	/* messages queued per peer */
+#define ILB_SYNC_QUEUE_BULK	65536	/* ... by a view change's walk */
 
 /* Cluster counters; the order of enum ilb_cl_stats_attr, from 0. */
 enum ilb_cls {
@@ -127,6 +128,7 @@ struct ilb_cluster {
 	unsigned long view_changed;	/* jiffies */
 	unsigned long next_hello;	/* jiffies */
 	unsigned long alone_since;	/* jiffies; 0: not cut off */
+	bool walk_all;			/* walk at the next view update */
 	u32 hello_seq;
 
 	struct timer_list timer;	/* heartbeats, deaths, retransmits */
@@ -193,7 +195,7 @@ struct ilb_peer *ilb_peer_new(u32 id, __be32 addr, gfp_t gfp);
 void ilb_peer_free(struct ilb_peer *p);
 void ilb_peer_reset_tx(struct ilb_peer *p);
 bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
-		    const struct ilb_rec *r);
+		    const struct ilb_rec *r, bool bulk);
 void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		      const struct ilb_msg_ack *a);
 void ilb_peer_tx_work(struct work_struct *work);
@@ -204,7 +206,6 @@ int ilb_cluster_send(struct ilb_cluster *cl, __be32 daddr, int oif,
 /* sync.c */
 void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
 		       const struct ilb_owners_ref *o, u32 ingress);
-bool ilb_sync_stale(struct ilb_cluster *cl, const struct ilb_conn *cp);
 void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to);
 void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state);
 void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,

@@ -217,6 +217,7 @@ static bool ilb_conn_unhash_locked(struct ilb_net *in, struct ilb_conn *cp)
 	atomic_dec(&in->nconns);
 	if (cp->role == ILB_ROLE_OWNED)
 		atomic_dec(&in->nowned);
+	ilb_cache_del(in, cp);	/* lru_lock nests inside bucket locks */
 	return true;
 }
 
@@ -231,10 +232,8 @@ void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
 	ilb_lock2(t, b0, b1);
 	gone = ilb_conn_unhash_locked(in, cp);
 	ilb_unlock2(t, b0, b1);
-	if (!gone)
-		return;
-	ilb_cache_del(in, cp);
-	call_rcu(&cp->rcu, ilb_conn_free_rcu);
+	if (gone)
+		call_rcu(&cp->rcu, ilb_conn_free_rcu);
 }
 
 /*
@@ -470,20 +469,30 @@ void ilb_cache_add(struct ilb_net *in, struct ilb_conn_table *t,
 	unsigned int scan = 8;
 
 	spin_lock_bh(&in->lru_lock);
-	if (list_empty(&cp->lru)) {
+	/*
+	 * Under the LRU lock, against ilb_cache_del(): an entry that is gone
+	 * (unhashed, about to be freed) or no longer cached stays off.
+	 */
+	if (list_empty(&cp->lru) && READ_ONCE(cp->state) != ILB_CS_GONE &&
+	    READ_ONCE(cp->role) == ILB_ROLE_CACHE) {
 		list_add_tail(&cp->lru, &in->lru);
 		atomic_inc(&in->ncache);
 	}
 	while (atomic_read(&in->ncache) > max && !list_empty(&in->lru)) {
 		victim = list_first_entry(&in->lru, struct ilb_conn, lru);
+		list_del_init(&victim->lru);
+		atomic_dec(&in->ncache);
+		if (READ_ONCE(victim->role) != ILB_ROLE_CACHE) {
+			victim = NULL;		/* promoted meanwhile: keep it */
+			continue;
+		}
 		if (victim != cp && READ_ONCE(victim->lru_ref) && scan--) {
 			WRITE_ONCE(victim->lru_ref, 0);
-			list_move_tail(&victim->lru, &in->lru);
+			list_add_tail(&victim->lru, &in->lru);
+			atomic_inc(&in->ncache);
 			victim = NULL;
 			continue;
 		}
-		list_del_init(&victim->lru);
-		atomic_dec(&in->ncache);
 		break;
 	}
 	spin_unlock_bh(&in->lru_lock);
@@ -494,10 +503,9 @@ void ilb_cache_add(struct ilb_net *in, struct ilb_conn_table *t,
 	}
 }
 
+/* Always under the lock: see ilb_cache_add(). */
 void ilb_cache_del(struct ilb_net *in, struct ilb_conn *cp)
 {
-	if (list_empty_careful(&cp->lru))
-		return;
 	spin_lock_bh(&in->lru_lock);
 	if (!list_empty(&cp->lru)) {
 		list_del_init(&cp->lru);

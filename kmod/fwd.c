@@ -136,6 +136,20 @@ drop:
 	kfree_skb(skb);
 }
 
+/* Members speak on the cluster interface, or are configured peers. */
+static bool ilb_cl_reachable(const struct ilb_cluster *cl,
+			     const struct sk_buff *skb, __be32 saddr)
+{
+	unsigned int i;
+
+	if (skb->skb_iif == cl->ifindex)
+		return true;
+	for (i = 0; i < cl->npeers; i++)
+		if (cl->peers[i] == saddr)
+			return true;
+	return false;
+}
+
 /*
  * Every datagram to the cluster port, after UDP checked its checksum.
  * Returns 0: the packet is consumed whatever it was.
@@ -164,7 +178,7 @@ int ilb_cluster_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	len = skb->len - off;
 	if (ilb_wire_parse(skb->data + off, len, &m))
 		goto bad;
-	if (m.hdr.cluster != cl->cluster_id)
+	if (m.hdr.cluster != cl->cluster_id || !ilb_cl_reachable(cl, skb, saddr))
 		goto foreign;
 	if (m.hdr.type == ILB_MSG_HELLO) {
 		ilb_cluster_hello_rcv(cl, &m, saddr);

@@ -89,15 +89,14 @@ static unsigned int ilb_reply_miss(struct ilb_net *in, struct ilb_cluster *cl,
 	struct ilb_view *v;
 
 	svc = ilb_service_by_server(in, iph->protocol, iph->saddr, ports[0]);
-	if (!svc)
+	/* not for a client: to this node (health checks, ...) */
+	if (!svc || inet_addr_type(in->net, iph->daddr) == RTN_LOCAL)
 		return NF_ACCEPT;
 	v = rcu_dereference(cl->view);
 	ilb_cluster_owners(cl, v, svc->proto, iph->daddr, ports[1], svc->addr,
 			   svc->port, &own);
-	if (!own.pp) {
-		ilb_stat_inc(in, ILB_STAT_NO_CONN);
-		return NF_DROP;
-	}
+	if (!own.pp)
+		return NF_ACCEPT;	/* ours, unknown: not a reply of ours */
 	return ilb_fwd_xmit(cl, v, skb, own.pp);
 }
 
@@ -206,6 +205,9 @@ again:
 				return ilb_reply_miss(in, cl, skb, iph, ports);
 			return NF_ACCEPT;
 		}
+		/* no connection can come from port 0 or 0.0.0.0 */
+		if (unlikely(!ports[0] || ipv4_is_zeronet(iph->saddr)))
+			goto bad;
 		if (cl) {
 			verdict = ilb_cluster_new(cl, svc, skb, iph, ports, fi,
 						  &o, &own);
@@ -225,13 +227,6 @@ again:
 		}
 	} else if (local_out && !dir) {
 		return NF_ACCEPT;
-	} else if (cl && unlikely(ilb_sync_stale(cl, cp))) {
-		if (!dir && ilb_opens(cp->srv->svc, skb)) {
-			ilb_conn_expire(in, t, cp);
-			goto again;
-		}
-		ilb_stat_inc(in, ILB_STAT_NO_CONN);
-		return NF_DROP;
 	}
 
 	old_state = READ_ONCE(cp->state);

@@ -51,6 +51,7 @@ void ilb_peer_reset_tx(struct ilb_peer *p)
 	ilb_peer_purge(p);
 	p->tx_session = get_random_u32() | 1;
 	p->tx_seq = 0;
+	p->ack_due = false;
 	spin_unlock_bh(&p->lock);
 }
 
@@ -83,16 +84,22 @@ static void ilb_peer_seal(struct ilb_cluster *cl, struct ilb_peer *p)
 
 /* Queue a record for @p; false (counted) if it cannot be. Any context. */
 bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
-		    const struct ilb_rec *r)
+		    const struct ilb_rec *r, bool bulk)
 {
 	struct ilb_txmsg *m;
 
+	/* one bad record would stall the channel: the receiver rejects it */
+	if (ilb_wire_rec_check(r)) {
+		ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
+		return false;
+	}
 	spin_lock_bh(&p->lock);
 	if (READ_ONCE(p->state) != ILB_MEMBER_ALIVE)
 		goto drop;
 	m = p->fill;
 	if (!m) {
-		if (p->txq_len >= ILB_SYNC_QUEUE_MAX)
+		if (p->txq_len >= (bulk ? ILB_SYNC_QUEUE_BULK :
+				   ILB_SYNC_QUEUE_MAX))
 			goto drop;
 		m = kmalloc(sizeof(*m), GFP_ATOMIC);
 		if (!m)

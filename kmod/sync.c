@@ -17,18 +17,6 @@ static unsigned long ilb_conn_seen(struct ilb_net *in, const struct ilb_conn *cp
 	       ilb_conn_timeout(in, READ_ONCE(cp->state));
 }
 
-/*
- * Cut off from every other member, an entry idle since then may be stale
- * (see the walk): until the others are back and have told us, its
- * packets are not sent on the strength of it.
- */
-bool ilb_sync_stale(struct ilb_cluster *cl, const struct ilb_conn *cp)
-{
-	unsigned long since = READ_ONCE(cl->alone_since);
-
-	return since && time_before(ilb_conn_seen(cl->in, cp), since);
-}
-
 void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
 			    const struct ilb_conn *cp, u8 op)
 {
@@ -39,6 +27,7 @@ void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
 	r->idle = min_t(unsigned long, idle / HZ, U16_MAX);
 	r->op = op;
 	r->proto = cp->proto;
+	/* a snapshot: a gone entry's record fails ilb_wire_rec_check() */
 	r->state = READ_ONCE(cp->state);
 	r->fwd = cp->fwd;
 	r->caddr = cp->caddr;
@@ -49,6 +38,9 @@ void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
 	r->rport = cp->rport;
 	r->primary = READ_ONCE(cp->primary);
 	r->backup = READ_ONCE(cp->backup);
+	/* read across a role change: never claim one member as both */
+	if (r->backup == r->primary)
+		r->backup = 0;
 }
 
 static void ilb_sync_to(struct ilb_cluster *cl, u32 id,
@@ -60,7 +52,20 @@ static void ilb_sync_to(struct ilb_cluster *cl, u32 id,
 		return;
 	p = ilb_cluster_member(cl, id);
 	if (p)
-		ilb_peer_queue(cl, p, r);
+		ilb_peer_queue(cl, p, r, false);
+}
+
+/* A transfer table entry: the walk may queue far more than the data path. */
+static void ilb_sync_bulk_to(struct ilb_cluster *cl, u32 id,
+			     const struct ilb_rec *r)
+{
+	struct ilb_peer *p;
+
+	if (!id || id == cl->id)
+		return;
+	p = ilb_cluster_member(cl, id);
+	if (p)
+		ilb_peer_queue(cl, p, r, true);
 }
 
 /* To a member only as a cache fill: not if it keeps no cache. */
@@ -73,7 +78,7 @@ static void ilb_sync_cache_to(struct ilb_cluster *cl, u32 id,
 		return;
 	p = ilb_cluster_member(cl, id);
 	if (p && !READ_ONCE(p->nocache))
-		ilb_peer_queue(cl, p, r);
+		ilb_peer_queue(cl, p, r, false);
 }
 
 /* To every member in the view but self and the two already sent. */
@@ -87,7 +92,7 @@ static void ilb_sync_others(struct ilb_cluster *cl, const struct ilb_rec *r)
 
 		if (p && p->id != r->primary && p->id != r->backup &&
 		    !READ_ONCE(p->nocache))
-			ilb_peer_queue(cl, p, r);
+			ilb_peer_queue(cl, p, r, false);
 	}
 }
 
@@ -214,7 +219,8 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 	if (cp && dir)
 		return;
 	if (r->op == ILB_REC_END) {
-		if (cp)
+		/* only for the connection it names: same server */
+		if (cp && cp->raddr == r->raddr && cp->rport == r->rport)
 			ilb_conn_set_state(in, cp, r->state);
 		return;
 	}
@@ -269,6 +275,15 @@ void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 
 	spin_lock(&p->lock);
 	if (m->sync.session != p->rx_session) {
+		/*
+		 * A new session starts at 1; anything else under another
+		 * session is a straggler of an old one (or its first message
+		 * was lost): ignore it, the sender retransmits from 1.
+		 */
+		if (m->sync.seq != 1) {
+			spin_unlock(&p->lock);
+			return;
+		}
 		p->rx_session = m->sync.session;
 		p->rx_next = 1;
 	}
@@ -363,13 +378,13 @@ static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
 		ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
 		if (o.primary != me && (!ilb_view_holds(w->v, o.primary) ||
 					(o.primary != p0 && o.primary != b0))) {
-			ilb_sync_to(cl, o.primary, &r);
+			ilb_sync_bulk_to(cl, o.primary, &r);
 			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
 		}
 		if (o.backup && o.backup != me &&
 		    (!ilb_view_holds(w->v, o.backup) ||
 		     (o.backup != p0 && o.backup != b0))) {
-			ilb_sync_to(cl, o.backup, &r);
+			ilb_sync_bulk_to(cl, o.backup, &r);
 			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
 		}
 	}
