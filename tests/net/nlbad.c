@@ -722,6 +722,64 @@ static void c_conn_filter_short_addr(struct req *r)
 	nest_end(r, n);
 }
 
+/* --- cluster --------------------------------------------------------- */
+
+/* A join with everything valid but what @bad changes. */
+static void cl_join(struct req *r, int bad)
+{
+	struct nlattr *n, *p;
+
+	ilb_req(r, ILB_CMD_CLUSTER_JOIN, 0);
+	n = nest_start(r, ILB_A_CLUSTER);
+	if (bad != 1)
+		put_u32(r, ILB_CL_A_ADDR, htonl(0xc0000201));	/* 192.0.2.1 */
+	put_u32(r, ILB_CL_A_IFINDEX, 1);
+	put_u32(r, ILB_CL_A_ID, bad == 2 ? 0 : 7);
+	put_u32(r, ILB_CL_A_WEIGHT, bad == 3 ? ILB_MEMBER_WEIGHT_MAX + 1 : 1);
+	put_u32(r, ILB_CL_A_HELLO_MS, bad == 4 ? ILB_HELLO_MS_MIN - 1 : 100);
+	put_u32(r, ILB_CL_A_DEAD_MS, bad == 5 ? 100 : 300);
+	put_u16(r, ILB_CL_A_PORT, bad == 6 ? 0 : htons(7219));
+	if (bad == 7)
+		put_u32(r, ILB_CL_A_EPOCH, 1);
+	if (bad == 8) {
+		p = nest_start(r, ILB_CL_A_PEERS);
+		put_u32(r, ILB_CL_A_ID, 3);
+		nest_end(r, p);
+	}
+	if (bad == 9)
+		put_u8(r, ILB_CL_A_SCORE, __ILB_SCORE_MAX);
+	if (bad == 10)
+		put_u8(r, ILB_CL_A_SYNC, __ILB_SYNC_MAX);
+	nest_end(r, n);
+}
+
+static void c_join_no_addr(struct req *r) { cl_join(r, 1); }
+static void c_join_id_0(struct req *r) { cl_join(r, 2); }
+static void c_join_weight(struct req *r) { cl_join(r, 3); }
+static void c_join_hello(struct req *r) { cl_join(r, 4); }
+static void c_join_dead(struct req *r) { cl_join(r, 5); }
+static void c_join_port_0(struct req *r) { cl_join(r, 6); }
+static void c_join_epoch(struct req *r) { cl_join(r, 7); }
+static void c_join_peers_id(struct req *r) { cl_join(r, 8); }
+static void c_join_score(struct req *r) { cl_join(r, 9); }
+static void c_join_sync(struct req *r) { cl_join(r, 10); }
+static void c_join_not_local(struct req *r) { cl_join(r, 0); }
+
+static void c_cluster_set_id(struct req *r)
+{
+	struct nlattr *n;
+
+	ilb_req(r, ILB_CMD_CLUSTER_SET, 0);
+	n = nest_start(r, ILB_A_CLUSTER);
+	put_u32(r, ILB_CL_A_ID, 9);
+	nest_end(r, n);
+}
+
+static void c_cluster_leave(struct req *r)
+{
+	ilb_req(r, ILB_CMD_CLUSTER_LEAVE, 0);
+}
+
 #define TEST_NET(x)	(0xc0000200U | (x))
 
 #define CASE(n, f, x)	{ .name = n, .build = f, .expect = x }
@@ -781,6 +839,19 @@ static const struct tcase cases[] = {
 	CASE("timeout tcpfin 4294967295", c_timeout_fin_huge, X_INVAL),
 	CASE("conn dump filter with a 2-byte ADDR",
 	     c_conn_filter_short_addr, X_INVAL),
+	CASE("cluster join without ADDR", c_join_no_addr, X_INVAL),
+	CASE("cluster join id 0", c_join_id_0, X_INVAL),
+	CASE("cluster join weight 65536", c_join_weight, X_INVAL),
+	CASE("cluster join hello-ms 9", c_join_hello, X_INVAL),
+	CASE("cluster join dead-ms = hello-ms", c_join_dead, X_INVAL),
+	CASE("cluster join port 0", c_join_port_0, X_INVAL),
+	CASE("cluster join with reply-only EPOCH", c_join_epoch, X_INVAL),
+	CASE("cluster join PEERS holding an ID", c_join_peers_id, X_INVAL),
+	CASE("cluster join score 2", c_join_score, X_INVAL),
+	CASE("cluster join sync 2", c_join_sync, X_INVAL),
+	CASE("cluster join addr not of this node", c_join_not_local, X_INVAL),
+	CASE("cluster set ID", c_cluster_set_id, X_NOTSUP),
+	CASE("cluster leave, not joined", c_cluster_leave, X_NOENT),
 };
 
 static bool expected(unsigned int expect, int err)
@@ -788,6 +859,7 @@ static bool expected(unsigned int expect, int err)
 	switch (err) {
 	case EINVAL:
 	case ERANGE:
+	case EADDRNOTAVAIL:
 		return expect & X_INVAL;
 	case ENOENT:
 		return expect & X_NOENT;
