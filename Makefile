@@ -5,6 +5,7 @@
 #   make check      install deps, build, run style, unit and VM tests
 #   make demo       boot the VM and show ilb working
 #   make bench      plain forwarding vs IPVS vs ilb, one VM boot
+#   make bench-cluster  the cluster's figures (failover, detection, sync), one VM boot
 #   make sim        print the ownership simulator's table
 #   make checkpatch run the kernel's checkpatch.pl on kmod/ and include/
 #   make fuzz       libFuzzer on the cluster wire parser for 60 s (clang)
@@ -25,7 +26,7 @@ ILBADM_HDR := $(wildcard tools/ilbadm/*.h)
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-.PHONY: all module tools unit check demo bench sim checkpatch deps clean fuzz
+.PHONY: all module tools unit check demo bench bench-cluster sim checkpatch deps clean fuzz
 
 all: module tools unit
 
@@ -82,6 +83,10 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/vm-run -t 1800 scripts/vm/bench.sh
+
+bench-cluster: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/vm-run -t 1800 scripts/vm/bench-cluster.sh
 
 sim: $(BUILD)/ilbsim
 	$(BUILD)/ilbsim

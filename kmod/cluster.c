@@ -250,24 +250,36 @@ static void ilb_cl_timer(struct timer_list *t)
 {
 	struct ilb_cluster *cl = from_timer(cl, t, timer);
 	unsigned long now = jiffies, dead = msecs_to_jiffies(cl->dead_ms);
+	unsigned long hello = msecs_to_jiffies(cl->hello_ms);
+	unsigned long next = now + ilb_cl_tick_jiffies(cl);
 	bool dirty, busy = false;
 	unsigned int i;
 
 	if (READ_ONCE(cl->dying))
 		return;
 	if (time_after_eq(now, cl->next_hello)) {
-		cl->next_hello = now + msecs_to_jiffies(cl->hello_ms);
+		/* on a fixed schedule: a late run does not delay the next */
+		cl->next_hello += hello;
+		if (time_before_eq(cl->next_hello, now))
+			cl->next_hello = now + hello;
 		ilb_hello_send(cl, READ_ONCE(cl->cache_max) ? 0 :
 				   ILB_HELLO_F_NOCACHE);
 	}
+	if (time_before(cl->next_hello, next))
+		next = cl->next_hello;
 	spin_lock(&cl->lock);
 	for (i = 0; i < cl->nmbr; i++) {
 		struct ilb_peer *p = cl->mbr[i];
+		unsigned long deadline = p->last_heard + dead + 1;
 
-		if (p->state == ILB_MEMBER_ALIVE &&
-		    time_after(now, p->last_heard + dead)) {
-			p->state = ILB_MEMBER_DEAD;
-			cl->view_dirty = true;
+		if (p->state == ILB_MEMBER_ALIVE) {
+			if (time_after_eq(now, deadline)) {
+				p->state = ILB_MEMBER_DEAD;
+				cl->view_dirty = true;
+			} else if (time_before(deadline, next)) {
+				/* wake up right at its deadline */
+				next = deadline;
+			}
 		}
 		if (!ilb_peer_busy(p))
 			continue;
@@ -286,7 +298,7 @@ static void ilb_cl_timer(struct timer_list *t)
 		ilb_cluster_kick(cl);
 	if (busy)
 		ilb_cluster_tx_kick(cl);
-	mod_timer(&cl->timer, now + ilb_cl_tick_jiffies(cl));
+	mod_timer(&cl->timer, next);
 }
 
 /* Apply a view change: process context, the walk may take a while. */

@@ -152,8 +152,10 @@ int ilb_cluster_join_doit(struct sk_buff *skb, struct genl_info *info)
 	c.mode = tb[ILB_CL_A_SCORE] ? nla_get_u8(tb[ILB_CL_A_SCORE]) :
 				      ILB_SCORE_HRW32;
 	c.hello_ms = ilb_nla_u32(tb[ILB_CL_A_HELLO_MS], 100);
+	/* detection (dead-ms, plus a jiffy) within 3 heartbeats */
 	c.dead_ms = ilb_nla_u32(tb[ILB_CL_A_DEAD_MS],
-				min(3 * c.hello_ms, (u32)ILB_DEAD_MS_MAX));
+				min(3 * c.hello_ms - c.hello_ms / 4,
+				    (u32)ILB_DEAD_MS_MAX));
 	if (c.dead_ms <= c.hello_ms) {
 		NL_SET_ERR_MSG(extack, "dead-ms must be more than hello-ms");
 		return -EINVAL;

@@ -210,7 +210,7 @@ enum ilb_cl_attr {
 	ILB_CL_A_WEIGHT,	/* u32: 0..ILB_MEMBER_WEIGHT_MAX (default 1) */
 	ILB_CL_A_SCORE,		/* u8: enum ilb_score_mode (default hrw32) */
 	ILB_CL_A_HELLO_MS,	/* u32: heartbeat interval (default 100) */
-	ILB_CL_A_DEAD_MS,	/* u32: silence that removes a member (300) */
+	ILB_CL_A_DEAD_MS,	/* u32: silence that removes a member (275) */
 	ILB_CL_A_PORT,		/* be16: UDP port of the cluster (default) */
 	ILB_CL_A_PEERS,		/* nest of ILB_CL_A_PEER: unicast peers */
 	ILB_CL_A_PEER,		/* be32: one peer address, inside A_PEERS */
