@@ -16,6 +16,8 @@
 
 static struct workqueue_struct *ilb_cl_wq;
 
+static bool ilb_cl_rotating(struct ilb_cluster *cl);
+
 static unsigned long ilb_cl_tick_jiffies(const struct ilb_cluster *cl)
 {
 	return max(1UL, msecs_to_jiffies(max(cl->hello_ms / 4, 5U)));
@@ -28,21 +30,109 @@ void ilb_cluster_kick(struct ilb_cluster *cl)
 		mod_delayed_work(ilb_cl_wq, &cl->view_work, 0);
 }
 
+/* Get a key rotation step considered now. */
+void ilb_cluster_kick_rotate(struct ilb_cluster *cl)
+{
+	WRITE_ONCE(cl->rotate, true);
+	ilb_cluster_kick(cl);
+}
+
 void ilb_cluster_tx_kick(struct ilb_cluster *cl)
 {
 	if (!READ_ONCE(cl->dying))
 		queue_work(ilb_cl_wq, &cl->tx_work);
 }
 
-/* A member by ID; members are only ever appended while joined. */
+/*
+ * A member by ID (RCU read side, or cl->lock). A slot may be emptied or
+ * refilled meanwhile (ilb_cl_reclaim): a reader then misses that member
+ * once, as if its message were lost.
+ */
 struct ilb_peer *ilb_cluster_member(struct ilb_cluster *cl, u32 id)
 {
 	unsigned int i, n = ilb_cluster_nmbr(cl);
 
-	for (i = 0; i < n; i++)
-		if (READ_ONCE(cl->mbr[i])->id == id)
-			return cl->mbr[i];
+	for (i = 0; i < n; i++) {
+		struct ilb_peer *p = READ_ONCE(cl->mbr[i]);
+
+		if (p && p->id == id)
+			return p;
+	}
 	return NULL;
+}
+
+/* How long a dead member keeps its slot. */
+static unsigned long ilb_cl_reclaim_after(const struct ilb_cluster *cl)
+{
+	return msecs_to_jiffies(max(ILB_MEMBER_RECLAIM_MS, 10 * cl->dead_ms));
+}
+
+/*
+ * Free the slots of members dead for long (view worker): a member that
+ * left for good, or one an attacker with the key made up, does not keep a
+ * slot. What they were is remembered (the graveyard): their old messages
+ * stay refused, and one that comes back is told apart.
+ */
+static void ilb_cl_reclaim(struct ilb_cluster *cl)
+{
+	struct ilb_peer *gone[ILB_CLUSTER_MAX_MEMBERS];
+	unsigned long now = jiffies, after = ilb_cl_reclaim_after(cl);
+	unsigned int i, n = 0;
+
+	spin_lock_bh(&cl->lock);
+	for (i = 0; i < cl->nmbr; ) {
+		struct ilb_peer *p = cl->mbr[i];
+
+		if (p->state == ILB_MEMBER_ALIVE ||
+		    time_before(now, p->last_heard + after)) {
+			i++;
+			continue;
+		}
+		spin_lock(&p->rx_lock);
+		cl->grave[cl->ngrave % ILB_CLUSTER_MAX_MEMBERS] =
+			(struct ilb_grave){ .id = p->id,
+					    .incarnation = p->rx_incarnation,
+					    .top = p->replay.top };
+		spin_unlock(&p->rx_lock);
+		cl->ngrave++;
+		gone[n++] = p;
+		/* the last member takes the slot; the last slot empties */
+		WRITE_ONCE(cl->mbr[i], cl->mbr[cl->nmbr - 1]);
+		WRITE_ONCE(cl->mbr[cl->nmbr - 1], NULL);
+		/* pairs with ilb_cluster_nmbr(): slots before the count */
+		smp_store_release(&cl->nmbr, cl->nmbr - 1);
+	}
+	spin_unlock_bh(&cl->lock);
+	if (!n)
+		return;
+	synchronize_rcu();
+	for (i = 0; i < n; i++)
+		ilb_peer_free(gone[i]);
+	ilb_cls_add(cl, ILB_CLS_RECLAIMED, n);
+}
+
+/*
+ * Was member @id reclaimed, and is @h from before that (stale)? Returns
+ * 0 if it was never reclaimed, 1 if it was and @h is new, -1 if stale.
+ * cl->lock held.
+ */
+static int ilb_cl_grave(struct ilb_cluster *cl, const struct ilb_msg_hdr *h)
+{
+	unsigned int i, n = min_t(unsigned int, cl->ngrave,
+				  ILB_CLUSTER_MAX_MEMBERS);
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct ilb_grave *g = &cl->grave[i];
+
+		if (g->id != h->sender)
+			continue;
+		if (h->incarnation < g->incarnation ||
+		    (h->incarnation == g->incarnation && h->seq <= g->top))
+			return -1;
+		ret = 1;
+	}
+	return ret;
 }
 
 bool ilb_cluster_owners(struct ilb_cluster *cl, struct ilb_view *v,
@@ -198,46 +288,45 @@ static void ilb_view_update(struct ilb_cluster *cl)
 		kfree_rcu(old, rcu);
 }
 
-static int ilb_hello_build(struct ilb_cluster *cl, u8 *buf, u8 flags)
+/* The heartbeat body: fixed part, ADDR and KEYS records. */
+static unsigned int ilb_hello_build(struct ilb_cluster *cl, u8 *buf,
+				    u8 flags)
 {
-	struct ilb_msg_hdr h = {
-		.version = ILB_WIRE_VERSION,
-		.type = ILB_MSG_HELLO,
-		.cluster = cl->cluster_id,
-		.sender = cl->id,
-		.epoch = READ_ONCE(cl->epoch),
-	};
 	struct ilb_msg_hello b = {
-		.addr = cl->addr,
 		.weight = READ_ONCE(cl->weight),
 		.mode = cl->mode,
 		.flags = flags,
 		.hello_ms = cl->hello_ms,
 		.dead_ms = cl->dead_ms,
 		.owned = ilb_cluster_owned(cl->in),
-		.incarnation = cl->incarnation,
-		.seq = ++cl->hello_seq,
+		.addr.family = ILB_WIRE_AF_INET,
 	};
 	struct ilb_view *v;
 
+	memcpy(b.addr.a, &cl->addr, sizeof(cl->addr));
 	rcu_read_lock();
 	v = rcu_dereference(cl->view);
 	b.nmembers = v ? v->set.n : 1;
+	b.nkeys = ilb_auth_key_ids(rcu_dereference(cl->keys), b.keys);
 	rcu_read_unlock();
-	return ilb_wire_put_hdr(buf, &h) +
-	       ilb_wire_put_hello(buf + ILB_WIRE_HDR_LEN, &b);
+	return ilb_wire_put_hello(buf, &b);
 }
+
+/* Fixed part, ADDR (family and 16 bytes at most), KEYS (two ids). */
+#define ILB_HELLO_BODY_MAX	(ILB_WIRE_HELLO_LEN + ILB_WIRE_TLV_HDR + 17 + \
+				 ILB_WIRE_TLV_HDR + 2)
 
 static void ilb_hello_send(struct ilb_cluster *cl, u8 flags)
 {
-	u8 buf[ILB_WIRE_HDR_LEN + ILB_WIRE_HELLO_LEN];
+	u8 buf[ILB_HELLO_BODY_MAX];
 	unsigned int i, len = ilb_hello_build(cl, buf, flags);
 
-	if (!ilb_cluster_send(cl, htonl(ILB_CLUSTER_GROUP), cl->ifindex,
-			      buf, len))
+	if (!ilb_cl_send(cl, ILB_MSG_HELLO, 0, htonl(ILB_CLUSTER_GROUP),
+			 cl->ifindex, buf, len))
 		ilb_cls_inc(cl, ILB_CLS_HELLO_TX);
 	for (i = 0; i < cl->npeers; i++)
-		if (!ilb_cluster_send(cl, cl->peers[i], 0, buf, len))
+		if (!ilb_cl_send(cl, ILB_MSG_HELLO, 0, cl->peers[i], 0, buf,
+				 len))
 			ilb_cls_inc(cl, ILB_CLS_HELLO_TX);
 }
 
@@ -252,7 +341,8 @@ static void ilb_cl_timer(struct timer_list *t)
 	unsigned long now = jiffies, dead = msecs_to_jiffies(cl->dead_ms);
 	unsigned long hello = msecs_to_jiffies(cl->hello_ms);
 	unsigned long next = now + ilb_cl_tick_jiffies(cl);
-	bool dirty, busy = false;
+	unsigned long reclaim = ilb_cl_reclaim_after(cl);
+	bool dirty, busy = false, reap = false;
 	unsigned int i;
 
 	if (READ_ONCE(cl->dying))
@@ -280,6 +370,8 @@ static void ilb_cl_timer(struct timer_list *t)
 				/* wake up right at its deadline */
 				next = deadline;
 			}
+		} else if (time_after(now, p->last_heard + reclaim)) {
+			reap = true;	/* its slot is due back */
 		}
 		if (!ilb_peer_busy(p))
 			continue;
@@ -294,11 +386,26 @@ static void ilb_cl_timer(struct timer_list *t)
 	dirty = cl->view_dirty;
 	spin_unlock(&cl->lock);
 
-	if (dirty)
+	if (ilb_cl_rotating(cl))
+		ilb_cluster_kick_rotate(cl);
+	else if (dirty || reap)
 		ilb_cluster_kick(cl);
 	if (busy)
 		ilb_cluster_tx_kick(cl);
 	mod_timer(&cl->timer, next);
+}
+
+/* Is a key rotation under way? (any context) */
+static bool ilb_cl_rotating(struct ilb_cluster *cl)
+{
+	const struct ilb_cl_keys *ks;
+	bool ret;
+
+	rcu_read_lock();
+	ks = rcu_dereference(cl->keys);
+	ret = ks && ks->state != ILB_KEY_STABLE;
+	rcu_read_unlock();
+	return ret;
 }
 
 /* Apply a view change: process context, the walk may take a while. */
@@ -310,56 +417,123 @@ static void ilb_cl_view_work(struct work_struct *work)
 
 	if (READ_ONCE(cl->dying))
 		return;
+	if (READ_ONCE(cl->rotate)) {
+		WRITE_ONCE(cl->rotate, false);
+		ilb_auth_rotate(cl);
+	}
 	spin_lock_bh(&cl->lock);
 	dirty = cl->view_dirty;
 	cl->view_dirty = false;
 	spin_unlock_bh(&cl->lock);
 	if (dirty)
 		ilb_view_update(cl);
+	ilb_cl_reclaim(cl);
 }
 
-/* A heartbeat (softirq). A member only ever changes its own entry. */
+/*
+ * How soon a member may change the view again (join, return, restart or
+ * new weight): a flapping member, or one whose key is stolen, cannot keep
+ * the cluster walking its tables.
+ */
+static unsigned long ilb_cl_hold(const struct ilb_cluster *cl)
+{
+	return msecs_to_jiffies(max(1000U, 2 * cl->dead_ms));
+}
+
+/*
+ * The heartbeat's number, in @p's replay window: an older incarnation is
+ * stale, a newer one (the member restarted) starts a new window, but a
+ * LEAVING only counts from the incarnation we know. cl->lock held.
+ */
+static int ilb_hello_fresh(struct ilb_peer *p, const struct ilb_msg_hdr *h,
+			   bool leaving)
+{
+	int ret = 0;
+
+	spin_lock(&p->rx_lock);
+	if (h->incarnation < p->rx_incarnation ||
+	    (leaving && h->incarnation != p->rx_incarnation)) {
+		ret = ILB_CLS_STALE_INCARNATION;
+	} else {
+		if (h->incarnation > p->rx_incarnation) {
+			ilb_replay_init(&p->replay);
+			p->rx_incarnation = h->incarnation;
+		}
+		if (!ilb_replay_update(&p->replay, h->seq))
+			ret = ILB_CLS_REPLAY;
+	}
+	spin_unlock(&p->rx_lock);
+	return ret;
+}
+
+/*
+ * An authenticated heartbeat (softirq). A member only ever changes its own
+ * entry; the view changes only for a heartbeat that is fresh.
+ */
 void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 			   __be32 saddr)
 {
 	const struct ilb_msg_hello *h = &m->hello;
 	bool leaving = h->flags & ILB_HELLO_F_LEAVING;
+	int why = ILB_CLS_FOREIGN;
 	struct ilb_peer *p;
 	bool dirty = false;
+	__be32 addr;
 
-	if (h->addr != saddr || h->mode != cl->mode) {
-		ilb_cls_inc(cl, ILB_CLS_FOREIGN);
-		return;
-	}
-	if (m->hdr.sender == cl->id) {
-		if (h->addr != cl->addr)	/* someone else uses our ID */
-			ilb_cls_inc(cl, ILB_CLS_FOREIGN);
-		return;
-	}
+	if (h->addr.family != ILB_WIRE_AF_INET)
+		goto refuse;
+	memcpy(&addr, h->addr.a, sizeof(addr));
+	if (addr != saddr || h->mode != cl->mode ||
+	    h->weight > READ_ONCE(cl->max_weight))
+		goto refuse;
 	spin_lock(&cl->lock);
 	p = ilb_cluster_member(cl, m->hdr.sender);
 	if (!p) {
+		int grave = ilb_cl_grave(cl, &m->hdr);
+
 		if (leaving || cl->nmbr >= ILB_CLUSTER_MAX_MEMBERS - 1)
-			goto foreign;
-		p = ilb_peer_new(m->hdr.sender, h->addr, GFP_ATOMIC);
-		if (!p)
-			goto out;
+			goto refuse_unlock;
+		if (grave < 0) {
+			why = ILB_CLS_STALE_INCARNATION;
+			goto refuse_unlock;
+		}
+		p = ilb_peer_new(m->hdr.sender, addr, GFP_ATOMIC);
+		if (!p) {
+			spin_unlock(&cl->lock);
+			return;
+		}
+		p->rx_incarnation = m->hdr.incarnation;
+		/* back after its slot was freed: resend what it should hold */
+		p->reset = grave > 0;
 		WRITE_ONCE(cl->mbr[cl->nmbr], p);
 		/* publish the slot before the count (ilb_cluster_nmbr) */
 		smp_store_release(&cl->nmbr, cl->nmbr + 1);
 	}
-	if (p->addr != h->addr && p->state == ILB_MEMBER_ALIVE &&
-	    p->incarnation == h->incarnation)
-		goto foreign;	/* a live member does not move */
-	p->addr = h->addr;
+	why = ilb_hello_fresh(p, &m->hdr, leaving);
+	if (why)
+		goto refuse_unlock;
+	why = ILB_CLS_FOREIGN;
+	if (p->addr != addr && p->state == ILB_MEMBER_ALIVE &&
+	    p->incarnation == m->hdr.incarnation)
+		goto refuse_unlock;	/* a live member does not move */
+	p->addr = addr;
 	WRITE_ONCE(p->nocache, !!(h->flags & ILB_HELLO_F_NOCACHE));
 	p->owned = h->owned;
 	p->epoch = m->hdr.epoch;
+	p->key_id = m->hdr.key_id;
+	p->key_adv[0] = h->nkeys > 0 ? h->keys[0] : 0;
+	p->key_adv[1] = h->nkeys > 1 ? h->keys[1] : 0;
 	if (leaving) {
 		if (p->state == ILB_MEMBER_ALIVE) {
 			p->state = ILB_MEMBER_DEAD;
 			dirty = true;
 		}
+		goto out;
+	}
+	if ((p->state != ILB_MEMBER_ALIVE || p->weight != h->weight ||
+	     p->incarnation != m->hdr.incarnation) && p->changed &&
+	    time_before(jiffies, p->changed + ilb_cl_hold(cl))) {
+		/* it changed the view a moment ago: not again yet */
 		goto out;
 	}
 	p->last_heard = jiffies;
@@ -368,12 +542,16 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 		ilb_peer_reset_tx(p);
 		dirty = true;
 	}
-	if (p->incarnation != h->incarnation) {
-		/* it restarted: whatever it held is gone */
+	if (p->incarnation != m->hdr.incarnation) {
+		/* it restarted: whatever it held is gone, its sessions too */
 		if (p->incarnation)
 			p->reset = true;
-		p->incarnation = h->incarnation;
+		p->incarnation = m->hdr.incarnation;
 		ilb_peer_reset_tx(p);
+		spin_lock_bh(&p->lock);
+		p->rx_session = 0;
+		p->rx_next = 0;
+		spin_unlock_bh(&p->lock);
 		dirty = true;
 	}
 	if (p->weight != h->weight) {
@@ -381,8 +559,11 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 		dirty = true;
 	}
 out:
-	if (dirty)
+	if (dirty) {
 		cl->view_dirty = true;
+		if (!leaving)
+			p->changed = jiffies | 1;
+	}
 	spin_unlock(&cl->lock);
 	ilb_cls_inc(cl, ILB_CLS_HELLO_RX);
 	if (m->hdr.epoch != READ_ONCE(cl->epoch))
@@ -390,47 +571,10 @@ out:
 	if (dirty)
 		ilb_cluster_kick(cl);
 	return;
-foreign:
+refuse_unlock:
 	spin_unlock(&cl->lock);
-	ilb_cls_inc(cl, ILB_CLS_FOREIGN);
-}
-
-static int ilb_cl_socket(struct ilb_cluster *cl, struct net *net,
-			 struct netlink_ext_ack *extack)
-{
-	struct udp_port_cfg conf = {
-		.family = AF_INET,
-		.local_ip.s_addr = htonl(INADDR_ANY),
-		.local_udp_port = cl->port,
-	};
-	struct udp_tunnel_sock_cfg tcfg = {
-		.sk_user_data = cl,
-		.encap_type = 1,
-		.encap_rcv = ilb_cluster_udp_rcv,
-	};
-	struct ip_mreqn mreq = {
-		.imr_multiaddr.s_addr = htonl(ILB_CLUSTER_GROUP),
-		.imr_ifindex = cl->ifindex,
-	};
-	int err;
-
-	err = udp_sock_create(net, &conf, &cl->sock);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot bind the cluster UDP port");
-		return err;
-	}
-	inet_sk(cl->sock->sk)->mc_loop = 0;
-	rtnl_lock();
-	err = ip_mc_join_group(cl->sock->sk, &mreq);
-	rtnl_unlock();
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot join the heartbeat group on dev");
-		udp_tunnel_sock_release(cl->sock);
-		cl->sock = NULL;
-		return err;
-	}
-	setup_udp_tunnel_sock(net, cl->sock, &tcfg);
-	return 0;
+refuse:
+	ilb_cls_inc(cl, why);
 }
 
 static void ilb_cluster_free(struct ilb_cluster *cl)
@@ -440,6 +584,7 @@ static void ilb_cluster_free(struct ilb_cluster *cl)
 	for (i = 0; i < cl->nmbr; i++)
 		ilb_peer_free(cl->mbr[i]);
 	kfree(rcu_dereference_protected(cl->view, 1));
+	ilb_auth_keys_free(rcu_dereference_protected(cl->keys, 1));
 	free_percpu(cl->stats);
 	kfree(cl);
 }
@@ -486,7 +631,28 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	cl->cache_max = c->cache_max;
 	memcpy(cl->peers, c->peers, sizeof(cl->peers));
 	cl->npeers = c->npeers;
-	cl->incarnation = get_random_u32() | 1;
+	cl->max_weight = c->max_weight;
+	if (c->key) {
+		struct ilb_cl_keys *ks = ilb_auth_keys_new(c->key,
+							   GFP_KERNEL_ACCOUNT);
+
+		if (!ks) {
+			ilb_cluster_free(cl);
+			return -ENOMEM;
+		}
+		RCU_INIT_POINTER(cl->keys, ks);
+	}
+	if (c->key_file)
+		strscpy(cl->key_file, c->key_file, sizeof(cl->key_file));
+	/*
+	 * Incarnations grow across joins (seconds of real time, or one more
+	 * than the last in this netns); numbers start at the real time in
+	 * ns, so they grow across restarts even within one incarnation.
+	 */
+	cl->incarnation = max_t(u32, in->cl_incarnation + 1,
+				(u32)ktime_get_real_seconds());
+	in->cl_incarnation = cl->incarnation;
+	atomic64_set(&cl->tx_seq, ktime_get_real_ns());
 	ilb_owner_cluster_key(cl->cluster_id, cl->key);
 	spin_lock_init(&cl->lock);
 	timer_setup(&cl->timer, ilb_cl_timer, 0);
@@ -503,7 +669,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	cl->view_changed = jiffies;
 	cl->next_hello = jiffies;
 
-	err = ilb_cl_socket(cl, in->net, extack);
+	err = ilb_cl_socket_open(cl, in->net, extack);
 	if (err) {
 		ilb_cluster_free(cl);
 		return err;
@@ -535,7 +701,7 @@ int ilb_cluster_leave(struct ilb_net *in)
 	del_timer_sync(&cl->timer);
 	cancel_delayed_work_sync(&cl->view_work);
 	cancel_work_sync(&cl->tx_work);
-	udp_tunnel_sock_release(cl->sock);
+	ilb_cl_socket_close(cl);
 	ilb_sync_view_change(cl, NULL, true, 0);
 	ilb_cluster_free(cl);
 	return 0;

@@ -10,13 +10,20 @@
 #include <linux/net.h>
 #include <linux/workqueue.h>
 
+#include "cl_auth.h"
+#include "cl_socket.h"
 #include "ilb.h"
 #include "owner.h"
+#include "replay.h"
 #include "wire.h"
 
 #define ILB_SYNC_WINDOW		64	/* sync messages in flight per peer */
 #define ILB_SYNC_QUEUE_MAX	1024	/* messages queued per peer */
 #define ILB_SYNC_QUEUE_BULK	65536	/* ... by a view change's walk */
+#define ILB_SYNC_RTO_RESET	8	/* timeouts without an ack: new session */
+/* Room for records in one sync message: an ACK record may ride on it. */
+#define ILB_SYNC_BODY_MAX	(ILB_WIRE_MAX_LEN - ILB_WIRE_HDR_MAX - \
+				 ILB_WIRE_ACK_REC_LEN)
 
 /* Cluster counters; the order of enum ilb_cl_stats_attr, from 0. */
 enum ilb_cls {
@@ -44,6 +51,16 @@ enum ilb_cls {
 	ILB_CLS_CACHE_EVICT,
 	ILB_CLS_EPOCH_MISMATCH,
 	ILB_CLS_CTRL_TX_BYTES,
+	ILB_CLS_MAC_FAIL,
+	ILB_CLS_REPLAY,
+	ILB_CLS_STALE_INCARNATION,
+	ILB_CLS_UNKNOWN_KEY,
+	ILB_CLS_NOT_FOR_US,
+	ILB_CLS_TTL,
+	ILB_CLS_REC_UNKNOWN,
+	ILB_CLS_SESSION_RESET,
+	ILB_CLS_KEY_SWITCH,
+	ILB_CLS_RECLAIMED,
 	__ILB_CLS_MAX,
 };
 
@@ -51,14 +68,17 @@ struct ilb_cls_pcpu {
 	u64 cnt[__ILB_CLS_MAX];
 };
 
-/* A sync message waiting for its ack. */
+/*
+ * A sync message waiting for its ack: its body only (session, seq and
+ * records); the header and tag are written at each transmission.
+ */
 struct ilb_txmsg {
 	struct list_head list;
 	u32 seq;			/* 0 while still being filled */
-	u16 len;
+	u16 len;			/* body bytes */
 	u16 nrecs;
 	unsigned long sent;		/* jiffies, 0 = not sent yet */
-	u8 data[ILB_WIRE_MAX_LEN];
+	u8 data[ILB_SYNC_BODY_MAX];
 };
 
 /*
@@ -75,10 +95,19 @@ struct ilb_peer {
 	u32 owned;			/* from its heartbeats */
 	u32 epoch;
 	u32 incarnation;
+	u8 key_id;			/* key of its last heartbeat */
+	u8 key_adv[2];			/* keys it accepts (its heartbeat) */
 	unsigned long last_heard;	/* jiffies */
+	unsigned long changed;		/* jiffies | 1 of its last view change */
+
+	/* what it sent that was accepted: the replay window */
+	spinlock_t rx_lock;		/* nests inside cl->lock */
+	u32 rx_incarnation;
+	struct ilb_replay replay;
 
 	spinlock_t lock;		/* everything below */
-	u32 tx_session;
+	u32 tx_session;			/* only grows: see ilb_peer_reset_tx */
+	u8 rto_count;			/* timeouts since the last ack */
 	u32 tx_seq;			/* last sequence number used */
 	struct list_head txq;		/* ilb_txmsg: unacked, oldest first */
 	unsigned int txq_len;
@@ -86,7 +115,22 @@ struct ilb_peer {
 	u32 rx_session;
 	u32 rx_next;			/* next sequence number expected */
 	bool ack_due;
+	bool nak_due;			/* a sync of another session came */
+	unsigned long ack_at;		/* jiffies: when the ack became due */
 };
+
+/*
+ * A reclaimed member: its older incarnations are stale, and so are the
+ * numbers it had used in its last one (a partition that heals brings it
+ * back with the same incarnation and higher numbers).
+ */
+struct ilb_grave {
+	u32 id;
+	u32 incarnation;
+	u64 top;			/* highest number accepted from it */
+};
+
+#define ILB_MEMBER_RECLAIM_MS	10000U	/* dead this long: slot freed */
 
 /* The members every ILB agrees on, and how they score connections. */
 struct ilb_view {
@@ -116,12 +160,19 @@ struct ilb_cluster {
 	u32 cache_max;
 	__be32 peers[ILB_CLUSTER_MAX_PEERS];
 	unsigned int npeers;
-	u32 incarnation;
-	u64 key[2];
+	u32 incarnation;		/* grows across joins */
+	u32 max_weight;			/* most a member may claim */
+	u64 key[2];			/* ownership hash key */
+	struct ilb_cl_keys __rcu *keys;	/* NULL: insecure (cl->lock) */
+	char key_file[ILB_CLUSTER_KEY_FILE_MAX];	/* cfg_lock */
+	atomic64_t tx_seq;		/* last message number sent */
 
 	spinlock_t lock;		/* members, view changes */
+	/* RCU: freed after a grace period once reclaimed (ilb_cl_reclaim) */
 	struct ilb_peer *mbr[ILB_CLUSTER_MAX_MEMBERS];
 	unsigned int nmbr;
+	struct ilb_grave grave[ILB_CLUSTER_MAX_MEMBERS];	/* a ring */
+	unsigned int ngrave;
 	bool view_dirty;
 	struct ilb_view __rcu *view;
 	u32 epoch;			/* the view's, for message headers */
@@ -129,6 +180,7 @@ struct ilb_cluster {
 	unsigned long next_hello;	/* jiffies */
 	unsigned long alone_since;	/* jiffies; 0: not cut off */
 	bool walk_all;			/* walk at the next view update */
+	bool rotate;			/* consider a key rotation step */
 	u32 hello_seq;
 
 	struct timer_list timer;	/* heartbeats, deaths, retransmits */
@@ -140,9 +192,9 @@ struct ilb_cluster {
 };
 
 /*
- * Members are only appended (under cl->lock) while the node is joined:
- * the count is published after the slot, so a lockless reader that sees
- * the count sees the member.
+ * Members are appended (under cl->lock): the count is published after the
+ * slot, so a lockless reader that sees the count sees the member. The view
+ * worker frees long-dead members' slots (ilb_cl_reclaim).
  */
 static inline unsigned int ilb_cluster_nmbr(struct ilb_cluster *cl)
 {
@@ -167,7 +219,9 @@ struct ilb_owners_ref {
 
 /* cluster.c */
 struct ilb_cl_config {
-	u32 cluster_id, id, weight, hello_ms, dead_ms, cache_max;
+	u32 cluster_id, id, weight, hello_ms, dead_ms, cache_max, max_weight;
+	const u8 *key;			/* NULL: insecure */
+	const char *key_file;
 	__be32 addr;
 	int ifindex;
 	__be16 port;
@@ -187,6 +241,7 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 			   __be32 saddr);
 struct ilb_peer *ilb_cluster_member(struct ilb_cluster *cl, u32 id);
 void ilb_cluster_kick(struct ilb_cluster *cl);
+void ilb_cluster_kick_rotate(struct ilb_cluster *cl);
 void ilb_cluster_tx_kick(struct ilb_cluster *cl);
 u32 ilb_cluster_owned(struct ilb_net *in);
 
@@ -200,8 +255,6 @@ void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		      const struct ilb_msg_ack *a);
 void ilb_peer_tx_work(struct work_struct *work);
 bool ilb_peer_busy(struct ilb_peer *p);
-int ilb_cluster_send(struct ilb_cluster *cl, __be32 daddr, int oif,
-		     const void *data, unsigned int len);
 
 /* sync.c */
 void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
@@ -218,6 +271,10 @@ void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
 /* fwd.c */
 int ilb_fwd_xmit(struct ilb_cluster *cl, struct ilb_view *v,
 		 struct sk_buff *skb, struct ilb_peer *to);
+void ilb_fwd_rcv(struct ilb_cluster *cl, struct sk_buff *skb,
+		 const struct ilb_msg *m, unsigned int off);
+
+/* cl_socket.c */
 int ilb_cluster_udp_rcv(struct sock *sk, struct sk_buff *skb);
 
 #endif /* _ILB_CLUSTER_H */

@@ -178,6 +178,7 @@ struct ilb_net {
 	u32 timeout[__ILB_TIMEOUT_A_MAX];	/* seconds, by attribute */
 
 	struct ilb_cluster __rcu *cl;	/* NULL unless joined (cfg_lock) */
+	u32 cl_incarnation;		/* of the last join (cfg_lock) */
 	spinlock_t lru_lock;		/* the cache's LRU list */
 	struct list_head lru;		/* cache entries, oldest first */
 	atomic_t ncache;

@@ -59,7 +59,21 @@ const struct nla_policy ilb_cl_policy[ILB_CL_A_MAX + 1] = {
 	[ILB_CL_A_GROUP] = { .type = NLA_REJECT },
 	[ILB_CL_A_VIEW_AGE_MS] = { .type = NLA_REJECT },
 	[ILB_CL_A_PAD] = { .type = NLA_REJECT },
+	[ILB_CL_A_KEY] = NLA_POLICY_EXACT_LEN(ILB_CLUSTER_KEY_LEN),
+	[ILB_CL_A_KEY_FILE] = { .type = NLA_NUL_STRING,
+				.len = ILB_CLUSTER_KEY_FILE_MAX - 1 },
+	[ILB_CL_A_INSECURE] = { .type = NLA_FLAG },
+	[ILB_CL_A_KEY_ID] = { .type = NLA_REJECT },
+	[ILB_CL_A_KEY_NEXT_ID] = { .type = NLA_REJECT },
+	[ILB_CL_A_KEY_STATE] = { .type = NLA_REJECT },
+	[ILB_CL_A_MAX_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						      &ilb_cl_weight_range),
+	[ILB_CL_A_INCARNATION] = { .type = NLA_REJECT },
 };
+
+/* The counters' enum is the netlink one minus one (ilb_put_cl_stats). */
+static_assert(ILB_CLS_RECLAIMED + 1 == ILB_CLS_A_RECLAIMED);
+static_assert(__ILB_CLS_MAX + 1 == ILB_CLS_A_PAD);
 
 static bool ilb_unicast(__be32 a)
 {
@@ -175,6 +189,32 @@ int ilb_cluster_join_doit(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
+	c.max_weight = ilb_nla_u32(tb[ILB_CL_A_MAX_WEIGHT],
+				   ILB_MEMBER_WEIGHT_MAX);
+	if (c.weight > c.max_weight) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ILB_CL_A_WEIGHT],
+				    "weight is above max-weight");
+		return -EINVAL;
+	}
+	/* nobody runs an unauthenticated cluster by accident */
+	if (!tb[ILB_CL_A_KEY] && !tb[ILB_CL_A_INSECURE]) {
+		NL_SET_ERR_MSG(extack, "join needs a key, or insecure for a cluster without authentication");
+		return -EINVAL;
+	}
+	if (tb[ILB_CL_A_KEY] && tb[ILB_CL_A_INSECURE]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ILB_CL_A_INSECURE],
+				    "key and insecure exclude each other");
+		return -EINVAL;
+	}
+	if (tb[ILB_CL_A_KEY_FILE] && !tb[ILB_CL_A_KEY]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ILB_CL_A_KEY_FILE],
+				    "a key file comes with its key");
+		return -EINVAL;
+	}
+	if (tb[ILB_CL_A_KEY])
+		c.key = nla_data(tb[ILB_CL_A_KEY]);
+	if (tb[ILB_CL_A_KEY_FILE])
+		c.key_file = nla_data(tb[ILB_CL_A_KEY_FILE]);
 	mutex_lock(&in->cfg_lock);
 	err = ilb_cluster_join(in, &c, extack);
 	mutex_unlock(&in->cfg_lock);
@@ -199,6 +239,7 @@ int ilb_cluster_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct ilb_net *in = ilb_pernet(genl_info_net(info));
 	struct nlattr *tb[ILB_CL_A_MAX + 1];
 	struct ilb_cluster *cl;
+	u32 max_weight;
 	int err, i;
 
 	err = ilb_cl_parse(info, tb);
@@ -206,11 +247,17 @@ int ilb_cluster_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	for (i = 1; i <= ILB_CL_A_MAX; i++)
 		if (tb[i] && i != ILB_CL_A_SYNC && i != ILB_CL_A_CACHE &&
-		    i != ILB_CL_A_WEIGHT) {
+		    i != ILB_CL_A_WEIGHT && i != ILB_CL_A_KEY &&
+		    i != ILB_CL_A_KEY_FILE && i != ILB_CL_A_MAX_WEIGHT) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
-					    "only sync, cache and weight change: leave and join for the rest");
+					    "only sync, cache, weight, key and max-weight change: leave and join for the rest");
 			return -EOPNOTSUPP;
 		}
+	if (tb[ILB_CL_A_KEY_FILE] && !tb[ILB_CL_A_KEY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[ILB_CL_A_KEY_FILE],
+				    "a key file comes with its key");
+		return -EINVAL;
+	}
 	mutex_lock(&in->cfg_lock);
 	cl = rcu_dereference_protected(in->cl, lockdep_is_held(&in->cfg_lock));
 	if (!cl) {
@@ -218,6 +265,34 @@ int ilb_cluster_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "not in a cluster");
 		return -ENOENT;
 	}
+	/* checks first: a refused request changes nothing */
+	max_weight = tb[ILB_CL_A_MAX_WEIGHT] ?
+		     nla_get_u32(tb[ILB_CL_A_MAX_WEIGHT]) : cl->max_weight;
+	if ((tb[ILB_CL_A_WEIGHT] ? nla_get_u32(tb[ILB_CL_A_WEIGHT]) :
+				   cl->weight) > max_weight) {
+		mutex_unlock(&in->cfg_lock);
+		NL_SET_ERR_MSG(info->extack, "weight is above max-weight");
+		return -EINVAL;
+	}
+	if (tb[ILB_CL_A_KEY]) {
+		const char *msg = NULL;
+
+		err = ilb_auth_set_key(cl, nla_data(tb[ILB_CL_A_KEY]), &msg);
+		if (err) {
+			mutex_unlock(&in->cfg_lock);
+			/* msg is one of ilb_auth_set_key()'s static strings */
+			info->extack->_msg = msg;
+			NL_SET_BAD_ATTR(info->extack, tb[ILB_CL_A_KEY]);
+			return err;
+		}
+		if (tb[ILB_CL_A_KEY_FILE])
+			nla_strscpy(cl->key_file, tb[ILB_CL_A_KEY_FILE],
+				    sizeof(cl->key_file));
+		else
+			cl->key_file[0] = 0;
+	}
+	if (tb[ILB_CL_A_MAX_WEIGHT])
+		WRITE_ONCE(cl->max_weight, max_weight);
 	if (tb[ILB_CL_A_SYNC])
 		WRITE_ONCE(cl->sync, nla_get_u8(tb[ILB_CL_A_SYNC]));
 	if (tb[ILB_CL_A_CACHE])
@@ -233,20 +308,27 @@ int ilb_cluster_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int ilb_put_member(struct sk_buff *msg, u32 id, __be32 addr,
-			  u32 weight, u8 state, u32 heard, u32 owned,
-			  u32 epoch)
+/* One member as cluster show lists it. */
+struct ilb_mbr_info {
+	u32 id, weight, heard, owned, epoch, incarnation;
+	__be32 addr;
+	u8 state, key_id;
+};
+
+static int ilb_put_member(struct sk_buff *msg, const struct ilb_mbr_info *m)
 {
 	struct nlattr *nest = nla_nest_start(msg, ILB_CL_A_MEMBER);
 
 	if (!nest ||
-	    nla_put_u32(msg, ILB_MBR_A_ID, id) ||
-	    nla_put_be32(msg, ILB_MBR_A_ADDR, addr) ||
-	    nla_put_u32(msg, ILB_MBR_A_WEIGHT, weight) ||
-	    nla_put_u8(msg, ILB_MBR_A_STATE, state) ||
-	    nla_put_u32(msg, ILB_MBR_A_HEARD_MS, heard) ||
-	    nla_put_u32(msg, ILB_MBR_A_OWNED, owned) ||
-	    nla_put_u32(msg, ILB_MBR_A_EPOCH, epoch))
+	    nla_put_u32(msg, ILB_MBR_A_ID, m->id) ||
+	    nla_put_be32(msg, ILB_MBR_A_ADDR, m->addr) ||
+	    nla_put_u32(msg, ILB_MBR_A_WEIGHT, m->weight) ||
+	    nla_put_u8(msg, ILB_MBR_A_STATE, m->state) ||
+	    nla_put_u32(msg, ILB_MBR_A_HEARD_MS, m->heard) ||
+	    nla_put_u32(msg, ILB_MBR_A_OWNED, m->owned) ||
+	    nla_put_u32(msg, ILB_MBR_A_EPOCH, m->epoch) ||
+	    nla_put_u32(msg, ILB_MBR_A_INCARNATION, m->incarnation) ||
+	    nla_put_u8(msg, ILB_MBR_A_KEY_ID, m->key_id))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -255,22 +337,35 @@ static int ilb_put_member(struct sk_buff *msg, u32 id, __be32 addr,
 static int ilb_put_members(struct sk_buff *msg, struct ilb_cluster *cl)
 {
 	struct nlattr *nest = nla_nest_start(msg, ILB_CL_A_MEMBERS);
+	const struct ilb_cl_key *key;
 	unsigned long now = jiffies;
+	struct ilb_mbr_info m = {
+		.id = cl->id, .addr = cl->addr, .weight = READ_ONCE(cl->weight),
+		.state = ILB_MEMBER_SELF, .owned = ilb_cluster_owned(cl->in),
+		.epoch = READ_ONCE(cl->epoch), .incarnation = cl->incarnation,
+	};
 	unsigned int i;
 	int err;
 
 	if (!nest)
 		return -EMSGSIZE;
-	err = ilb_put_member(msg, cl->id, cl->addr, READ_ONCE(cl->weight),
-			     ILB_MEMBER_SELF, 0, ilb_cluster_owned(cl->in),
-			     READ_ONCE(cl->epoch));
+	rcu_read_lock();
+	key = ilb_auth_tx_key(rcu_dereference(cl->keys));
+	m.key_id = key ? key->id : 0;
+	rcu_read_unlock();
+	err = ilb_put_member(msg, &m);
 	spin_lock_bh(&cl->lock);
 	for (i = 0; i < cl->nmbr && !err; i++) {
 		struct ilb_peer *p = cl->mbr[i];
 
-		err = ilb_put_member(msg, p->id, p->addr, p->weight, p->state,
-				     jiffies_to_msecs(now - p->last_heard),
-				     p->owned, p->epoch);
+		m = (struct ilb_mbr_info){
+			.id = p->id, .addr = p->addr, .weight = p->weight,
+			.state = p->state,
+			.heard = jiffies_to_msecs(now - p->last_heard),
+			.owned = p->owned, .epoch = p->epoch,
+			.incarnation = p->incarnation, .key_id = p->key_id,
+		};
+		err = ilb_put_member(msg, &m);
 	}
 	spin_unlock_bh(&cl->lock);
 	if (err)
@@ -313,6 +408,30 @@ static int ilb_put_peers(struct sk_buff *msg, struct ilb_cluster *cl)
 	return 0;
 }
 
+/* Which keys: never the keys themselves. */
+static int ilb_put_keys(struct sk_buff *msg, struct ilb_cluster *cl)
+{
+	const struct ilb_cl_keys *ks;
+	u8 state = ILB_KEY_NONE, id = 0, next = 0;
+
+	rcu_read_lock();
+	ks = rcu_dereference(cl->keys);
+	if (ks) {
+		state = ks->state;
+		id = ks->key[ks->tx].id;
+		if (ks->n > 1)
+			next = ks->key[!ks->tx].id;
+	}
+	rcu_read_unlock();
+	if (nla_put_u8(msg, ILB_CL_A_KEY_STATE, state) ||
+	    nla_put_u8(msg, ILB_CL_A_KEY_ID, id) ||
+	    (next && nla_put_u8(msg, ILB_CL_A_KEY_NEXT_ID, next)) ||
+	    (cl->key_file[0] &&
+	     nla_put_string(msg, ILB_CL_A_KEY_FILE, cl->key_file)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int ilb_cl_fill(struct sk_buff *msg, struct ilb_cluster *cl)
 {
 	unsigned long age = jiffies - READ_ONCE(cl->view_changed);
@@ -330,9 +449,12 @@ static int ilb_cl_fill(struct sk_buff *msg, struct ilb_cluster *cl)
 	    nla_put_u32(msg, ILB_CL_A_CACHE, READ_ONCE(cl->cache_max)) ||
 	    nla_put_u32(msg, ILB_CL_A_EPOCH, READ_ONCE(cl->epoch)) ||
 	    nla_put_be32(msg, ILB_CL_A_GROUP, htonl(ILB_CLUSTER_GROUP)) ||
-	    nla_put_u32(msg, ILB_CL_A_VIEW_AGE_MS, jiffies_to_msecs(age)))
+	    nla_put_u32(msg, ILB_CL_A_VIEW_AGE_MS, jiffies_to_msecs(age)) ||
+	    nla_put_u32(msg, ILB_CL_A_MAX_WEIGHT, READ_ONCE(cl->max_weight)) ||
+	    nla_put_u32(msg, ILB_CL_A_INCARNATION, cl->incarnation))
 		return -EMSGSIZE;
-	return ilb_put_peers(msg, cl) ?: ilb_put_members(msg, cl) ?:
+	return ilb_put_keys(msg, cl) ?: ilb_put_peers(msg, cl) ?:
+	       ilb_put_members(msg, cl) ?:
 	       ilb_put_cl_stats(msg, cl);
 }
 

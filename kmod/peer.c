@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Members and the reliable channel to each: association records are
- * batched into sync messages, numbered within a session and kept until
- * acknowledged (go-back-N: the receiver takes only the next one in order).
+ * Members and the reliable channel to each: records are batched into
+ * sync messages, numbered within a session and kept until acknowledged
+ * (go-back-N: the receiver takes only the next one in order). A session
+ * only grows within this node's incarnation; the channel starts a new one
+ * when the member returns or restarts, when the receiver names a later
+ * one, or after ILB_SYNC_RTO_RESET timeouts without an ack, so that no
+ * datagram, stray or forged, can stall it.
  */
 #include <linux/slab.h>
-#include <linux/random.h>
-#include <net/route.h>
-#include <net/udp_tunnel.h>
 
 #include "cluster.h"
 
@@ -20,9 +21,11 @@ struct ilb_peer *ilb_peer_new(u32 id, __be32 addr, gfp_t gfp)
 	p->id = id;
 	p->addr = addr;
 	p->state = ILB_MEMBER_DEAD;
+	spin_lock_init(&p->rx_lock);
+	ilb_replay_init(&p->replay);
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->txq);
-	p->tx_session = get_random_u32() | 1;
+	p->tx_session = 1;
 	return p;
 }
 
@@ -49,10 +52,34 @@ void ilb_peer_reset_tx(struct ilb_peer *p)
 {
 	spin_lock_bh(&p->lock);
 	ilb_peer_purge(p);
-	p->tx_session = get_random_u32() | 1;
+	if (!++p->tx_session)
+		p->tx_session = 1;
 	p->tx_seq = 0;
+	p->rto_count = 0;
 	p->ack_due = false;
 	spin_unlock_bh(&p->lock);
+}
+
+/*
+ * A new session above @above for what is queued: renumbered from 1 and
+ * sent again. p->lock held.
+ */
+static void ilb_peer_restart(struct ilb_cluster *cl, struct ilb_peer *p,
+			     u32 above)
+{
+	struct ilb_txmsg *m;
+
+	p->tx_session = max(p->tx_session, above) + 1;
+	if (!p->tx_session)		/* never 0: start over at 1 */
+		p->tx_session = 1;
+	p->tx_seq = 0;
+	p->rto_count = 0;
+	list_for_each_entry(m, &p->txq, list) {
+		m->seq = ++p->tx_seq;
+		m->sent = 0;
+		ilb_wire_put_sync(m->data, p->tx_session, m->seq);
+	}
+	ilb_cls_inc(cl, ILB_CLS_SESSION_RESET);
 }
 
 bool ilb_peer_busy(struct ilb_peer *p)
@@ -61,22 +88,13 @@ bool ilb_peer_busy(struct ilb_peer *p)
 	       READ_ONCE(p->ack_due);
 }
 
-/* Close the message being filled: number it, write its headers. */
-static void ilb_peer_seal(struct ilb_cluster *cl, struct ilb_peer *p)
+/* Close the message being filled: number it. */
+static void ilb_peer_seal(struct ilb_peer *p)
 {
 	struct ilb_txmsg *m = p->fill;
-	struct ilb_msg_hdr h = {
-		.version = ILB_WIRE_VERSION,
-		.type = ILB_MSG_SYNC,
-		.cluster = cl->cluster_id,
-		.sender = cl->id,
-		.epoch = READ_ONCE(cl->epoch),
-	};
 
 	m->seq = ++p->tx_seq;
-	ilb_wire_put_hdr(m->data, &h);
-	ilb_wire_put_sync(m->data + ILB_WIRE_HDR_LEN, p->tx_session, m->seq,
-			  m->nrecs);
+	ilb_wire_put_sync(m->data, p->tx_session, m->seq);
 	list_add_tail(&m->list, &p->txq);
 	p->txq_len++;
 	p->fill = NULL;
@@ -86,9 +104,10 @@ static void ilb_peer_seal(struct ilb_cluster *cl, struct ilb_peer *p)
 bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
 		    const struct ilb_rec *r, bool bulk)
 {
+	unsigned int size = ilb_wire_conn_size(r);
 	struct ilb_txmsg *m;
 
-	/* one bad record would stall the channel: the receiver rejects it */
+	/* one bad record would make the receiver refuse the whole message */
 	if (ilb_wire_rec_check(r)) {
 		ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
 		return false;
@@ -97,22 +116,25 @@ bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
 	if (READ_ONCE(p->state) != ILB_MEMBER_ALIVE)
 		goto drop;
 	m = p->fill;
+	if (m && m->len + size > ILB_SYNC_BODY_MAX) {
+		ilb_peer_seal(p);
+		m = NULL;
+	}
 	if (!m) {
 		if (p->txq_len >= (bulk ? ILB_SYNC_QUEUE_BULK :
 				   ILB_SYNC_QUEUE_MAX))
 			goto drop;
-		m = kmalloc(sizeof(*m), GFP_ATOMIC);
+		m = kmalloc(sizeof(*m), GFP_ATOMIC | __GFP_ACCOUNT);
 		if (!m)
 			goto drop;
 		m->seq = 0;
 		m->sent = 0;
 		m->nrecs = 0;
-		m->len = ILB_WIRE_HDR_LEN + ILB_WIRE_SYNC_LEN;
+		m->len = ILB_WIRE_SYNC_LEN;
 		p->fill = m;
 	}
-	m->len += ilb_wire_put_rec(m->data + m->len, r);
-	if (++m->nrecs == ILB_WIRE_MAX_RECS)
-		ilb_peer_seal(cl, p);
+	m->len += ilb_wire_put_conn(m->data + m->len, r);
+	m->nrecs++;
 	spin_unlock_bh(&p->lock);
 	ilb_cls_inc(cl, ILB_CLS_RECS_TX);
 	ilb_cluster_tx_kick(cl);
@@ -123,10 +145,15 @@ drop:
 	return false;
 }
 
+/*
+ * An ack (or nak) from @p, authenticated and fresh, on its own or riding
+ * on a sync message. Softirq.
+ */
 void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		      const struct ilb_msg_ack *a)
 {
 	struct ilb_txmsg *m, *tmp;
+	bool kick = false;
 
 	spin_lock(&p->lock);
 	if (a->session == p->tx_session) {
@@ -135,70 +162,49 @@ void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 				break;
 			list_del(&m->list);
 			p->txq_len--;
+			p->rto_count = 0;
 			kfree(m);
 		}
+	} else if ((a->flags & ILB_ACK_F_NAK) && a->session > p->tx_session) {
+		/* it is in a later session than ours: start one above it */
+		ilb_peer_restart(cl, p, a->session);
+		kick = true;
 	}
 	spin_unlock(&p->lock);
-	ilb_cls_inc(cl, ILB_CLS_ACK_RX);
-}
-
-static struct sk_buff *ilb_cl_skb(const void *data, unsigned int len)
-{
-	unsigned int room = LL_MAX_HEADER + sizeof(struct iphdr) +
-			    sizeof(struct udphdr);
-	struct sk_buff *skb = alloc_skb(room + len, GFP_ATOMIC);
-
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, room);
-	skb_put_data(skb, data, len);
-	return skb;
-}
-
-/* Send @skb (its payload) to @daddr on the cluster port. Consumes it. */
-static int ilb_cl_xmit(struct ilb_cluster *cl, struct sk_buff *skb,
-		       __be32 daddr, int oif)
-{
-	struct flowi4 fl4 = {
-		.daddr = daddr,
-		.saddr = cl->addr,
-		.flowi4_oif = oif,
-		.flowi4_proto = IPPROTO_UDP,
-		.fl4_sport = cl->port,
-		.fl4_dport = cl->port,
-	};
-	bool mc = ipv4_is_multicast(daddr);
-	unsigned int len = skb->len;
-	struct rtable *rt;
-
-	rt = ip_route_output_key(cl->in->net, &fl4);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return PTR_ERR(rt);
-	}
-	udp_tunnel_xmit_skb(rt, cl->sock->sk, skb, fl4.saddr, daddr, 0,
-			    mc ? 1 : 64, 0, cl->port, cl->port, false, false);
-	ilb_cls_add(cl, ILB_CLS_CTRL_TX_BYTES, len);
-	return 0;
-}
-
-int ilb_cluster_send(struct ilb_cluster *cl, __be32 daddr, int oif,
-		     const void *data, unsigned int len)
-{
-	struct sk_buff *skb = ilb_cl_skb(data, len);
-	int err;
-
-	if (!skb)
-		return -ENOMEM;
-	local_bh_disable();
-	err = ilb_cl_xmit(cl, skb, daddr, oif);
-	local_bh_enable();
-	return err;
+	if (kick)
+		ilb_cluster_tx_kick(cl);
 }
 
 static unsigned long ilb_cl_rto(const struct ilb_cluster *cl)
 {
 	return msecs_to_jiffies(max(20U, cl->hello_ms / 2));
+}
+
+static void ilb_peer_out(struct sk_buff_head *out, struct sk_buff *skb,
+			 u8 type)
+{
+	skb->cb[0] = type;
+	__skb_queue_tail(out, skb);
+}
+
+/* The ack we owe @p, then nothing owed. p->lock held. */
+static void ilb_peer_take_ack(struct ilb_peer *p, struct ilb_msg_ack *a)
+{
+	a->session = p->rx_session;
+	a->ack = p->rx_next - 1;
+	a->flags = p->nak_due ? ILB_ACK_F_NAK : 0;
+	p->ack_due = false;
+	p->nak_due = false;
+}
+
+/*
+ * An ack on its own waits a moment (to the next tick at most, well within
+ * the sender's retransmit timeout) for a sync message to ride on, and
+ * covers every message that arrived meanwhile; a nak goes at once.
+ */
+static bool ilb_peer_ack_now(const struct ilb_peer *p, unsigned long now)
+{
+	return p->nak_due || time_after(now, p->ack_at);
 }
 
 /* Collect what @p is due: new messages within the window, retransmits
@@ -213,7 +219,12 @@ static void ilb_peer_collect(struct ilb_cluster *cl, struct ilb_peer *p,
 	struct sk_buff *skb;
 
 	if (p->fill)
-		ilb_peer_seal(cl, p);
+		ilb_peer_seal(p);
+	m = list_first_entry_or_null(&p->txq, struct ilb_txmsg, list);
+	if (m && m->sent && !time_before(now, m->sent + rto) &&
+	    ++p->rto_count >= ILB_SYNC_RTO_RESET)
+		/* no ack for that long: whatever the receiver holds, restart */
+		ilb_peer_restart(cl, p, 0);
 	list_for_each_entry(m, &p->txq, list) {
 		if (m->sent && time_before(now, m->sent + rto)) {
 			inflight++;
@@ -224,35 +235,35 @@ static void ilb_peer_collect(struct ilb_cluster *cl, struct ilb_peer *p,
 		skb = ilb_cl_skb(m->data, m->len);
 		if (!skb)
 			break;
+		if (p->ack_due && p->rx_session) {
+			struct ilb_msg_ack a;
+
+			ilb_peer_take_ack(p, &a);
+			ilb_wire_put_ack_rec(skb_put(skb, ILB_WIRE_ACK_REC_LEN),
+					     &a);
+		}
 		if (m->sent)
 			ilb_cls_inc(cl, ILB_CLS_RETRANS);
 		ilb_cls_inc(cl, ILB_CLS_SYNC_TX);
-		ilb_cls_add(cl, ILB_CLS_SYNC_TX_BYTES, m->len);
 		m->sent = now;
 		inflight++;
-		__skb_queue_tail(out, skb);
+		ilb_peer_out(out, skb, ILB_MSG_SYNC);
 	}
-	if (p->ack_due) {
-		u8 buf[ILB_WIRE_HDR_LEN + ILB_WIRE_ACK_LEN];
-		struct ilb_msg_hdr h = {
-			.version = ILB_WIRE_VERSION,
-			.type = ILB_MSG_ACK,
-			.cluster = cl->cluster_id,
-			.sender = cl->id,
-			.epoch = READ_ONCE(cl->epoch),
-		};
-		struct ilb_msg_ack a = {
-			.session = p->rx_session,
-			.ack = p->rx_next - 1,
-		};
-		unsigned int len = ilb_wire_put_hdr(buf, &h);
+	if (p->ack_due && !p->rx_session) {
+		/* nothing of ours to ack yet (a nak of a stray): nothing due */
+		p->ack_due = false;
+		p->nak_due = false;
+	}
+	if (p->ack_due && ilb_peer_ack_now(p, now)) {
+		struct ilb_msg_ack a;
+		u8 buf[ILB_WIRE_ACK_LEN];
 
-		len += ilb_wire_put_ack(buf + len, &a);
-		skb = ilb_cl_skb(buf, len);
+		ilb_peer_take_ack(p, &a);
+		ilb_wire_put_ack(buf, &a);
+		skb = ilb_cl_skb(buf, sizeof(buf));
 		if (skb) {
-			p->ack_due = false;
 			ilb_cls_inc(cl, ILB_CLS_ACK_TX);
-			__skb_queue_tail(out, skb);
+			ilb_peer_out(out, skb, ILB_MSG_ACK);
 		}
 	}
 }
@@ -269,19 +280,28 @@ void ilb_peer_tx_work(struct work_struct *work)
 		return;
 	__skb_queue_head_init(&out);
 	for (i = 0; i < ilb_cluster_nmbr(cl); i++) {
-		struct ilb_peer *p = cl->mbr[i];
+		struct ilb_peer *p;
 		__be32 addr;
+		u32 id;
 
-		if (READ_ONCE(p->state) != ILB_MEMBER_ALIVE ||
-		    !ilb_peer_busy(p))
+		/* a reclaimed member is freed after a grace period */
+		rcu_read_lock();
+		p = READ_ONCE(cl->mbr[i]);
+		if (!p || READ_ONCE(p->state) != ILB_MEMBER_ALIVE ||
+		    !ilb_peer_busy(p)) {
+			rcu_read_unlock();
 			continue;
+		}
 		spin_lock_bh(&p->lock);
 		ilb_peer_collect(cl, p, &out);
 		addr = p->addr;
+		id = p->id;
 		spin_unlock_bh(&p->lock);
 		local_bh_disable();
 		while ((skb = __skb_dequeue(&out)))
-			ilb_cl_xmit(cl, skb, addr, 0);
+			ilb_cl_xmit(cl, skb, skb->cb[0], READ_ONCE(cl->epoch),
+				    id, addr, 0, cl->port, 0);
 		local_bh_enable();
+		rcu_read_unlock();
 	}
 }

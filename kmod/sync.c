@@ -17,6 +17,20 @@ static unsigned long ilb_conn_seen(struct ilb_net *in, const struct ilb_conn *cp
 	       ilb_conn_timeout(in, READ_ONCE(cp->state));
 }
 
+static void ilb_rec_put4(u8 *a, __be32 addr)
+{
+	memset(a, 0, 16);
+	memcpy(a, &addr, sizeof(addr));
+}
+
+static __be32 ilb_rec_get4(const u8 *a)
+{
+	__be32 addr;
+
+	memcpy(&addr, a, sizeof(addr));
+	return addr;
+}
+
 void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
 			    const struct ilb_conn *cp, u8 op)
 {
@@ -30,9 +44,10 @@ void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
 	/* a snapshot: a gone entry's record fails ilb_wire_rec_check() */
 	r->state = READ_ONCE(cp->state);
 	r->fwd = cp->fwd;
-	r->caddr = cp->caddr;
-	r->vaddr = cp->vaddr;
-	r->raddr = cp->raddr;
+	r->family = ILB_WIRE_AF_INET;
+	ilb_rec_put4(r->caddr, cp->caddr);
+	ilb_rec_put4(r->vaddr, cp->vaddr);
+	ilb_rec_put4(r->raddr, cp->raddr);
 	r->cport = cp->cport;
 	r->vport = cp->vport;
 	r->rport = cp->rport;
@@ -43,42 +58,24 @@ void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
 		r->backup = 0;
 }
 
+/* Why a record goes to a member: what may stop it. */
+enum ilb_sync_why {
+	ILB_SYNC_OWNER,		/* it owns or backs up the connection */
+	ILB_SYNC_CACHE,		/* a cache fill: not if it keeps no cache */
+	ILB_SYNC_BULK,		/* a transfer: the walk may queue far more */
+};
+
 static void ilb_sync_to(struct ilb_cluster *cl, u32 id,
-			const struct ilb_rec *r)
+			const struct ilb_rec *r, enum ilb_sync_why why)
 {
 	struct ilb_peer *p;
 
 	if (!id || id == cl->id)
 		return;
 	p = ilb_cluster_member(cl, id);
-	if (p)
-		ilb_peer_queue(cl, p, r, false);
-}
-
-/* A transfer table entry: the walk may queue far more than the data path. */
-static void ilb_sync_bulk_to(struct ilb_cluster *cl, u32 id,
-			     const struct ilb_rec *r)
-{
-	struct ilb_peer *p;
-
-	if (!id || id == cl->id)
+	if (!p || (why == ILB_SYNC_CACHE && READ_ONCE(p->nocache)))
 		return;
-	p = ilb_cluster_member(cl, id);
-	if (p)
-		ilb_peer_queue(cl, p, r, true);
-}
-
-/* To a member only as a cache fill: not if it keeps no cache. */
-static void ilb_sync_cache_to(struct ilb_cluster *cl, u32 id,
-			      const struct ilb_rec *r)
-{
-	struct ilb_peer *p;
-
-	if (!id || id == cl->id)
-		return;
-	p = ilb_cluster_member(cl, id);
-	if (p && !READ_ONCE(p->nocache))
-		ilb_peer_queue(cl, p, r, false);
+	ilb_peer_queue(cl, p, r, why == ILB_SYNC_BULK);
 }
 
 /* To every member in the view but self and the two already sent. */
@@ -103,15 +100,15 @@ void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
 	struct ilb_rec r;
 
 	ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
-	ilb_sync_to(cl, r.primary, &r);
-	ilb_sync_to(cl, r.backup, &r);
+	ilb_sync_to(cl, r.primary, &r, ILB_SYNC_OWNER);
+	ilb_sync_to(cl, r.backup, &r, ILB_SYNC_OWNER);
 	/* a node serving locally cannot be bypassed: nobody caches it */
 	if (cp->fwd == ILB_FWD_LOCAL || !READ_ONCE(cl->cache_max))
 		return;
 	if (READ_ONCE(cl->sync) == ILB_SYNC_BROADCAST)
 		ilb_sync_others(cl, &r);
 	else if (ingress != r.primary && ingress != r.backup)
-		ilb_sync_cache_to(cl, ingress, &r);
+		ilb_sync_to(cl, ingress, &r, ILB_SYNC_CACHE);
 }
 
 /*
@@ -127,7 +124,7 @@ void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to)
 	    to == READ_ONCE(cp->backup))
 		return;
 	ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
-	ilb_sync_cache_to(cl, to, &r);
+	ilb_sync_to(cl, to, &r, ILB_SYNC_CACHE);
 }
 
 static bool ilb_closing(u8 state)
@@ -162,8 +159,8 @@ void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state)
 	}
 	WRITE_ONCE(cp->synced, now);
 	ilb_sync_rec_from_conn(cl->in, &r, cp, op);
-	ilb_sync_to(cl, r.primary, &r);
-	ilb_sync_to(cl, r.backup, &r);
+	ilb_sync_to(cl, r.primary, &r, ILB_SYNC_OWNER);
+	ilb_sync_to(cl, r.backup, &r, ILB_SYNC_OWNER);
 	if (op == ILB_REC_END && READ_ONCE(cl->sync) == ILB_SYNC_BROADCAST)
 		ilb_sync_others(cl, &r);
 }
@@ -200,11 +197,20 @@ static void ilb_sync_keep(struct ilb_cluster *cl, struct ilb_conn_table *t,
 		ilb_cache_del(in, cp);
 }
 
+/* A record of an IPv4 connection, as the connection table keys it. */
+struct ilb_rec4 {
+	u8 op, proto, state, fwd;
+	u16 idle;
+	__be32 caddr, vaddr, raddr;
+	__be16 cport, vport, rport;
+};
+
 /* One record from a member (softirq, RCU read side). */
 static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
-			   struct ilb_view *v, const struct ilb_rec *r)
+			   struct ilb_view *v, const struct ilb_rec *rec)
 {
 	struct ilb_net *in = cl->in;
+	struct ilb_rec4 r4, *r = &r4;
 	struct ilb_conn_owner own;
 	struct ilb_owners_ref o;
 	struct ilb_service *svc;
@@ -214,6 +220,22 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 	int dir, err;
 	u8 role;
 
+	if (rec->family != ILB_WIRE_AF_INET) {
+		/* no IPv6 connections yet */
+		ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
+		return;
+	}
+	r4.op = rec->op;
+	r4.proto = rec->proto;
+	r4.state = rec->state;
+	r4.fwd = rec->fwd;
+	r4.idle = rec->idle;
+	r4.caddr = ilb_rec_get4(rec->caddr);
+	r4.vaddr = ilb_rec_get4(rec->vaddr);
+	r4.raddr = ilb_rec_get4(rec->raddr);
+	r4.cport = rec->cport;
+	r4.vport = rec->vport;
+	r4.rport = rec->rport;
 	cp = ilb_conn_lookup(t, r->proto, r->caddr, r->cport, r->vaddr,
 			     r->vport, &dir);
 	if (cp && dir)
@@ -264,43 +286,49 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 	ilb_sync_keep(cl, t, cp, role, &o);
 }
 
+/*
+ * A sync message from @p, authenticated and fresh (softirq). The next in
+ * order of the current session is applied; a later session is taken at
+ * its first message. Anything else is not applied and answered with a
+ * nak naming our session, which tells the sender to start a new one.
+ */
 void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		  const struct ilb_msg *m)
 {
 	struct ilb_conn_table *t = rcu_dereference(cl->in->conns);
 	struct ilb_view *v = rcu_dereference(cl->view);
-	unsigned int i;
+	u32 off = 0;
 	struct ilb_rec r;
 	bool apply;
 
 	spin_lock(&p->lock);
-	if (m->sync.session != p->rx_session) {
-		/*
-		 * A new session starts at 1; anything else under another
-		 * session is a straggler of an old one (or its first message
-		 * was lost): ignore it, the sender retransmits from 1.
-		 */
-		if (m->sync.seq != 1) {
-			spin_unlock(&p->lock);
-			return;
-		}
+	if (m->sync.session == p->rx_session) {
+		apply = m->sync.seq == p->rx_next;
+		if (apply)
+			p->rx_next++;
+	} else if (m->sync.session > p->rx_session && m->sync.seq == 1) {
 		p->rx_session = m->sync.session;
-		p->rx_next = 1;
+		p->rx_next = 2;
+		apply = true;
+	} else {
+		apply = false;
+		p->nak_due = true;
 	}
-	apply = m->sync.seq == p->rx_next;
-	if (apply)
-		p->rx_next++;
+	if (!p->ack_due)
+		p->ack_at = jiffies;
 	p->ack_due = true;
 	spin_unlock(&p->lock);
+	if (m->sync.has_ack)
+		ilb_peer_ack_rcv(cl, p, &m->sync.ack);
 	ilb_cluster_tx_kick(cl);
+	if (m->sync.nunknown)
+		ilb_cls_add(cl, ILB_CLS_REC_UNKNOWN, m->sync.nunknown);
 	if (!apply || !t || !v)
 		return;
 	ilb_cls_inc(cl, ILB_CLS_SYNC_RX);
-	for (i = 0; i < m->sync.count; i++) {
-		ilb_wire_rec_get(m, i, &r);
+	while (ilb_wire_conn_next(m, &off, &r))
 		ilb_sync_apply(cl, t, v, &r);
-	}
-	ilb_cls_add(cl, ILB_CLS_RECS_RX, m->sync.count);
+	ilb_cls_add(cl, ILB_CLS_RECS_RX, m->sync.nconn);
 }
 
 struct ilb_walk {
@@ -378,13 +406,13 @@ static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
 		ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
 		if (o.primary != me && (!ilb_view_holds(w->v, o.primary) ||
 					(o.primary != p0 && o.primary != b0))) {
-			ilb_sync_bulk_to(cl, o.primary, &r);
+			ilb_sync_to(cl, o.primary, &r, ILB_SYNC_BULK);
 			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
 		}
 		if (o.backup && o.backup != me &&
 		    (!ilb_view_holds(w->v, o.backup) ||
 		     (o.backup != p0 && o.backup != b0))) {
-			ilb_sync_bulk_to(cl, o.backup, &r);
+			ilb_sync_to(cl, o.backup, &r, ILB_SYNC_BULK);
 			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
 		}
 	}

@@ -10,12 +10,12 @@ PKGS=(
 	# build
 	gcc make libc6-dev pkg-config perl kmod
 	linux-headers-amd64 linux-source-6.1 xz-utils
-	libnl-3-dev libnl-genl-3-dev libcmocka-dev
+	libnl-3-dev libnl-genl-3-dev libcmocka-dev libssl-dev libb2-dev
 	# the test VM
 	linux-image-amd64 qemu-system-x86 busybox-static cpio gzip
 	# inside the VM: topology and traffic
 	iproute2 iputils-ping procps psmisc iptables ethtool
-	nginx-light socat wrk httperf netcat-openbsd python3 ipvsadm
+	nginx-light socat wrk httperf netcat-openbsd python3 ipvsadm tcpdump
 )
 
 missing=()

@@ -45,28 +45,6 @@ join_all() {
 	cluster_join ilb3 3 cache 0 2>&1 || return 1
 }
 
-# counters KEY...: "ilb1 k=v k=v; ilb2 ..." of every node
-counters() {
-	local n line out=
-	for n in "${NODES[@]}"; do
-		line=$(cluster_show "$n" | python3 -c '
-import json, sys
-s = json.load(sys.stdin)["stats"]
-print(" ".join("%s=%s" % (k, s.get(k, "?")) for k in sys.argv[1:]))' "$@")
-		out+="$n $line; "
-	done
-	echo "${out%; }"
-}
-
-stat_sum() {	# stat_sum KEY: a counter summed over the nodes
-	local n t=0 v
-	for n in "${NODES[@]}"; do
-		v=$(cluster_stat "$n" "$1")
-		t=$((t + ${v:-0}))
-	done
-	echo "$t"
-}
-
 setup || { tap_plan 1; tap_fail "setup of the ECMP topology and services"; tap_done; }
 if ! err=$(join_all); then
 	if grep -qi 'not supported' <<<"$err"; then
@@ -93,7 +71,7 @@ else
 fi
 
 # 300 short requests from 2 clients
-f0=$(stat_sum fwd_tx)
+f0=$(cluster_stat_sum fwd_tx "${NODES[@]}")
 ns c1 $HTTPC "$ILB_VIP" 80 150 >"$TMPD/r1" 2>&1 &
 ns c2 $HTTPC "$ILB_VIP" 80 150 >"$TMPD/r2" 2>&1 &
 wait
@@ -112,9 +90,9 @@ srv = ("srv1", "srv2", "srv3")
 print(ok, ",".join("%s=%d" % (s, by.get(s, 0)) for s in srv),
       min(by.get(s, 0) for s in srv))' "$TMPD/r1" "$TMPD/r2")
 read -r ok by smin <<<"$r"
-f1=$(stat_sum fwd_tx)
+f1=$(cluster_stat_sum fwd_tx "${NODES[@]}")
 tap_diag "300 requests: $ok answered; by server $by"
-tap_diag "packets forwarded to their owner during them: $((f1 - f0)) ($(counters fwd_tx fwd_rx direct))"
+tap_diag "packets forwarded to their owner during them: $((f1 - f0)) ($(cluster_counters fwd_tx fwd_rx direct))"
 if [ "$ok" = 300 ]; then
 	tap_ok "NAT cluster: all 300 short requests answered"
 else
@@ -130,9 +108,9 @@ fi
 # 10 downloads of 1 MiB, checked byte for byte
 sha=$(sha256sum </tmp/ilb-big.bin | cut -d' ' -f1)
 r=$(ns c1 $SLOWGET -n 10 --deadline 120 --sha "$sha" --json "$ILB_VIP" 80 /big)
-f2=$(stat_sum fwd_tx)
+f2=$(cluster_stat_sum fwd_tx "${NODES[@]}")
 tap_diag "10 downloads: $r"
-tap_diag "packets forwarded to their owner during them: $((f2 - f1)); in all: $(counters fwd_tx fwd_rx fwd_adopt direct)"
+tap_diag "packets forwarded to their owner during them: $((f2 - f1)); in all: $(cluster_counters fwd_tx fwd_rx fwd_adopt direct)"
 if [ "$(json_get "$r" exact)" = 10 ]; then
 	tap_ok "NAT cluster: 10 downloads of 1 MiB byte-exact"
 else
@@ -154,9 +132,9 @@ else
 	tap_fail "cache 0: ilb3 entries $roles, fwd_tx $f3"
 fi
 
-loops=$(stat_sum fwd_loop)
-bad=$(stat_sum bad_msg)
-tap_diag "$(counters fwd_loop bad_msg foreign epoch_mismatch)"
+loops=$(cluster_stat_sum fwd_loop "${NODES[@]}")
+bad=$(cluster_stat_sum bad_msg "${NODES[@]}")
+tap_diag "$(cluster_counters fwd_loop bad_msg foreign epoch_mismatch)"
 [ "$loops" = 0 ] && [ "$bad" = 0 ] &&
 	tap_ok "fwd_loop and bad_msg are 0 on every node" ||
 	tap_fail "fwd_loop $loops, bad_msg $bad"

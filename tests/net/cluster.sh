@@ -63,38 +63,6 @@ except (ValueError, KeyError, TypeError):
 ' "$1" "$(cluster_show "$1" 2>&1)"
 }
 
-# self_owned NS: the connections a node says it owns
-self_owned() {
-	cluster_show "$1" | python3 -c '
-import json, sys
-print(sum(m["owned"] for m in json.load(sys.stdin)["members"]
-          if m["state"] == "self"))'
-}
-
-# counters KEY...: "ilb1 k=v k=v; ilb2 ..." of every node
-counters() {
-	local n k line out=
-	for n in "${NODES[@]}"; do
-		line=$(cluster_show "$n" | python3 -c '
-import json, sys
-s = json.load(sys.stdin)["stats"]
-print(" ".join("%s=%s" % (k, s.get(k, "?")) for k in sys.argv[1:]))' "$@")
-		out+="$n $line; "
-	done
-	echo "${out%; }"
-}
-
-# stat_sum KEY NS...: a counter summed over nodes
-stat_sum() {
-	local k=$1 n t=0 v
-	shift
-	for n in "$@"; do
-		v=$(cluster_stat "$n" "$k")
-		t=$((t + ${v:-0}))
-	done
-	echo "$t"
-}
-
 # slowget_bg NS OUTFILE ARGS...: slowget in the background; PID in $!
 slowget_bg() {
 	local n=$1 out=$2
@@ -304,9 +272,9 @@ kill "$HOLD1" "$HOLD2" 2>/dev/null
 wait "$HOLD1" "$HOLD2" 2>/dev/null
 
 # --- b. every connection is served -------------------------------------------
-b0=$(counters fwd_tx direct)
-fwd0=$(stat_sum fwd_tx "${NODES[@]}")
-dir0=$(stat_sum direct "${NODES[@]}")
+b0=$(cluster_counters fwd_tx direct)
+fwd0=$(cluster_stat_sum fwd_tx "${NODES[@]}")
+dir0=$(cluster_stat_sum direct "${NODES[@]}")
 ns c1 $HTTPC "$ILB_VIP" 80 150 >"$TMPD/b1" 2>&1 &
 ns c2 $HTTPC "$ILB_VIP" 80 150 >"$TMPD/b2" 2>&1 &
 wait
@@ -329,9 +297,9 @@ print(ok, fail, " ".join("%s=%d" % (s, by.get(s, 0)) for s in ("srv1", "srv2", "
 read -r ok fail s1 s2 s3 smin <<<"$r"
 tap_diag "300 requests from 2 clients: $ok answered, $fail failed; by server $s1 $s2 $s3"
 tap_diag "counters before: $b0"
-tap_diag "counters after:  $(counters fwd_tx fwd_rx fwd_adopt direct)"
-fwd=$(($(stat_sum fwd_tx "${NODES[@]}") - fwd0))
-dir=$(($(stat_sum direct "${NODES[@]}") - dir0))
+tap_diag "counters after:  $(cluster_counters fwd_tx fwd_rx fwd_adopt direct)"
+fwd=$(($(cluster_stat_sum fwd_tx "${NODES[@]}") - fwd0))
+dir=$(($(cluster_stat_sum direct "${NODES[@]}") - dir0))
 tap_diag "during them, packets forwarded to a peer / sent to a server: $fwd / $dir = $(python3 -c "print('%.3f' % ($fwd / $dir) if $dir else 'n/a')")"
 if [ "$ok" = 300 ]; then
 	tap_ok "3 ILBs: all 300 short requests answered"
@@ -346,7 +314,7 @@ else
 fi
 
 # --- d. failover: an ILB loses all its links during 60 downloads -------------
-p0=$(counters promoted transferred view_changes)
+p0=$(cluster_counters promoted transferred view_changes)
 slowget_bg c1 "$TMPD/d1" -n 30 --rate 70000 --deadline 180 --sha "$BIGSHA" \
 	"$ILB_VIP" 80 /big
 D1=$!
@@ -354,7 +322,7 @@ slowget_bg c2 "$TMPD/d2" -n 30 --rate 70000 --deadline 180 --sha "$BIGSHA" \
 	"$ILB_VIP" 80 /big
 D2=$!
 sleep 4
-own2=$(self_owned ilb2 2>/dev/null)
+own2=$(cluster_self_owned ilb2 2>/dev/null)
 tap_diag "at the cut: $(brief ilb2)"
 tcut=$(now)
 ilb_cut ilb2
@@ -385,7 +353,7 @@ else
 	tap_fail "failover: $ex/60 downloads byte-exact"
 fi
 tap_diag "promoted/transferred before: $p0"
-tap_diag "after: $(counters promoted transferred view_changes)"
+tap_diag "after: $(cluster_counters promoted transferred view_changes)"
 for n in ilb1 ilb3; do tap_diag "$(brief "$n")"; done
 if [ -z "$det" ]; then
 	tap_fail "failover: ilb1 and ilb3 did not converge on a 2-member view within 15 s"
@@ -403,7 +371,7 @@ fi
 tap_diag "ilb2 reported owning ${own2:-?} connections before the cut"
 
 # --- d2. the ILB comes back under load: transfer tables, nothing drops ------
-p0=$(counters transferred promoted view_changes)
+p0=$(cluster_counters transferred promoted view_changes)
 slowget_bg c1 "$TMPD/r1" -n 30 --rate 70000 --deadline 180 --sha "$BIGSHA" \
 	"$ILB_VIP" 80 /big
 R1=$!
@@ -424,7 +392,7 @@ read -r st co ex fa dmin dmax <<<"$sum"
 tap_diag "60 downloads across the rejoin: completed $co, byte-exact $ex, failed $fa; duration $dmin..$dmax s"
 printf '%s\n' "$sum" | tail -n +2 | sed 's/^/# /'
 tap_diag "transferred/promoted/view_changes before: $p0"
-tap_diag "after: $(counters transferred promoted view_changes)"
+tap_diag "after: $(cluster_counters transferred promoted view_changes)"
 for n in "${NODES[@]}"; do tap_diag "$(brief "$n")"; done
 if [ "$back" = 1 ]; then
 	tap_ok "rejoin: ilb2 is back in every view with one epoch"
@@ -438,9 +406,9 @@ else
 fi
 
 # counters of this topology, kept for the last tests
-loops1=$(stat_sum fwd_loop "${NODES[@]}")
-bad1=$(stat_sum bad_msg "${NODES[@]}")
-tap_diag "first cluster: $(counters fwd_loop bad_msg foreign epoch_mismatch)"
+loops1=$(cluster_stat_sum fwd_loop "${NODES[@]}")
+bad1=$(cluster_stat_sum bad_msg "${NODES[@]}")
+tap_diag "first cluster: $(cluster_counters fwd_loop bad_msg foreign epoch_mismatch)"
 
 # --- e. 5% loss on the cluster links, on a fresh cluster ---------------------
 cleanup_ns
@@ -476,8 +444,8 @@ for f in sys.argv[1:]:
 print(ok)' "$TMPD/e3" "$TMPD/e4")
 tap_diag "5% loss: 50 downloads: byte-exact $ex, failed $fa, duration $dmin..$dmax s; 200 short requests: $short answered"
 printf '%s\n' "$sum" | tail -n +2 | sed 's/^/# /'
-tap_diag "sync: $(counters sync_tx retrans ack_rx sync_drop)"
-tap_diag "views: $(counters view_changes promoted epoch_mismatch)"
+tap_diag "sync: $(cluster_counters sync_tx retrans ack_rx sync_drop)"
+tap_diag "views: $(cluster_counters view_changes promoted epoch_mismatch)"
 if [ "$ex" = 50 ] && [ "$short" = 200 ]; then
 	tap_ok "5% loss on the cluster links: 50 downloads byte-exact and 200 requests answered"
 else
@@ -486,9 +454,9 @@ else
 fi
 
 # --- f. never forwarded twice, no malformed message ---------------------------
-loops2=$(stat_sum fwd_loop "${NODES[@]}")
-bad2=$(stat_sum bad_msg "${NODES[@]}")
-tap_diag "second cluster: $(counters fwd_loop bad_msg foreign epoch_mismatch)"
+loops2=$(cluster_stat_sum fwd_loop "${NODES[@]}")
+bad2=$(cluster_stat_sum bad_msg "${NODES[@]}")
+tap_diag "second cluster: $(cluster_counters fwd_loop bad_msg foreign epoch_mismatch)"
 [ "$loops1" = 0 ] && [ "$loops2" = 0 ] &&
 	tap_ok "fwd_loop is 0 on every node of both clusters" ||
 	tap_fail "fwd_loop: $loops1 in the first cluster, $loops2 in the second"

@@ -375,11 +375,28 @@ ilb_cut() {
 		ip -n "$n" -batch -
 }
 
+# The cluster key of this test: one file, mode 0600, made when first asked
+# for in the test's own shell (ILB_CLUSTER_KEY=FILE to bring one).
+cluster_key() {
+	if [ -z "${ILB_CLUSTER_KEY:-}" ]; then
+		ILB_CLUSTER_KEY=$(mktemp "/tmp/${ILB_PREFIX}key.XXXXXX") &&
+			"$ILBADM" cluster genkey >"$ILB_CLUSTER_KEY" || return 1
+	fi
+	echo "$ILB_CLUSTER_KEY"
+}
+
 # cluster_join NS ID [ARGS...]: NS joins the cluster as member ID with its
-# sync address 198.18.4.ID on eth2
+# sync address 198.18.4.ID on eth2, with the test's key unless ARGS say
+# "key FILE" or "insecure"
 cluster_join() {
-	local n=$1 id=$2
+	local n=$1 id=$2 a auth=1
 	shift 2
+	for a in "$@"; do
+		case $a in key | insecure) auth=0 ;; esac
+	done
+	if [ $auth = 1 ]; then
+		set -- "$@" key "$ILB_CLUSTER_KEY"
+	fi
 	ilbadm "$n" cluster join id "$id" addr "$NET_SYNC.$id" dev eth2 "$@"
 }
 
@@ -413,3 +430,40 @@ sys.exit(0 if len(epochs) == 1 else 1)' "$want" "${views[@]}"
 cluster_stat() {
 	json_get "$(cluster_show "$1")" stats "$2"
 }
+
+# cluster_self_owned NS: the connections a node says it owns
+cluster_self_owned() {
+	cluster_show "$1" | python3 -c '
+import json, sys
+print(sum(m["owned"] for m in json.load(sys.stdin)["members"]
+          if m["state"] == "self"))'
+}
+
+# cluster_counters KEY...: "ilb1 k=v k=v; ilb2 ..." of every node in NODES
+cluster_counters() {
+	local n line out=
+	for n in "${NODES[@]}"; do
+		line=$(cluster_show "$n" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["stats"]
+print(" ".join("%s=%s" % (k, s.get(k, "?")) for k in sys.argv[1:]))' "$@")
+		out+="$n $line; "
+	done
+	echo "${out%; }"
+}
+
+# cluster_stat_sum KEY NS...: a counter summed over nodes
+cluster_stat_sum() {
+	local k=$1 n t=0 v
+	shift
+	for n in "$@"; do
+		v=$(cluster_stat "$n" "$k")
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+
+# every cluster of a test shares one key; joins run in subshells too
+if [ -x "$ILBADM" ] && "$ILBADM" cluster genkey >/dev/null 2>&1; then
+	cluster_key >/dev/null
+fi

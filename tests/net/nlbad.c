@@ -750,6 +750,23 @@ static void cl_join(struct req *r, int bad)
 		put_u8(r, ILB_CL_A_SCORE, __ILB_SCORE_MAX);
 	if (bad == 10)
 		put_u8(r, ILB_CL_A_SYNC, __ILB_SYNC_MAX);
+	/* a valid join has a key or says insecure: 11 has neither */
+	if (bad == 12 || bad == 13 || bad == 14) {
+		uint8_t key[ILB_CLUSTER_KEY_LEN + 1] = { 1 };
+
+		put(r, ILB_CL_A_KEY, key, bad == 13 ? ILB_CLUSTER_KEY_LEN - 1 :
+					  ILB_CLUSTER_KEY_LEN);
+		if (bad == 14)	/* a key file name without its NUL */
+			put(r, ILB_CL_A_KEY_FILE, "/etc/ilb/k", 10);
+	}
+	if (bad != 11 && bad != 13 && bad != 14)
+		put(r, ILB_CL_A_INSECURE, NULL, 0);
+	if (bad == 15)
+		put_u8(r, ILB_CL_A_KEY_STATE, ILB_KEY_STABLE);
+	if (bad == 16)
+		put_u32(r, ILB_CL_A_MAX_WEIGHT, ILB_MEMBER_WEIGHT_MAX + 1);
+	if (bad == 17)
+		put_u32(r, ILB_CL_A_MAX_WEIGHT, 0);	/* below weight 1 */
 	nest_end(r, n);
 }
 
@@ -764,6 +781,13 @@ static void c_join_peers_id(struct req *r) { cl_join(r, 8); }
 static void c_join_score(struct req *r) { cl_join(r, 9); }
 static void c_join_sync(struct req *r) { cl_join(r, 10); }
 static void c_join_not_local(struct req *r) { cl_join(r, 0); }
+static void c_join_no_key(struct req *r) { cl_join(r, 11); }
+static void c_join_key_insecure(struct req *r) { cl_join(r, 12); }
+static void c_join_key_31(struct req *r) { cl_join(r, 13); }
+static void c_join_key_file_nul(struct req *r) { cl_join(r, 14); }
+static void c_join_key_state(struct req *r) { cl_join(r, 15); }
+static void c_join_max_weight(struct req *r) { cl_join(r, 16); }
+static void c_join_above_max(struct req *r) { cl_join(r, 17); }
 
 static void c_cluster_set_id(struct req *r)
 {
@@ -850,6 +874,16 @@ static const struct tcase cases[] = {
 	CASE("cluster join score 2", c_join_score, X_INVAL),
 	CASE("cluster join sync 2", c_join_sync, X_INVAL),
 	CASE("cluster join addr not of this node", c_join_not_local, X_INVAL),
+	CASE("cluster join with neither KEY nor INSECURE", c_join_no_key,
+	     X_INVAL),
+	CASE("cluster join with KEY and INSECURE", c_join_key_insecure, X_INVAL),
+	CASE("cluster join with a 31-byte KEY", c_join_key_31, X_INVAL),
+	CASE("cluster join KEY_FILE without NUL", c_join_key_file_nul, X_INVAL),
+	CASE("cluster join with reply-only KEY_STATE", c_join_key_state,
+	     X_INVAL),
+	CASE("cluster join max-weight 65536", c_join_max_weight, X_INVAL),
+	CASE("cluster join weight above max-weight", c_join_above_max,
+	     X_INVAL),
 	CASE("cluster set ID", c_cluster_set_id, X_NOTSUP),
 	CASE("cluster leave, not joined", c_cluster_leave, X_NOENT),
 };

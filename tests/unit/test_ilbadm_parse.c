@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of ilbadm's command-line parser (tools/ilbadm/parse.c).
+ * Unit tests of ilbadm's command-line parser (tools/ilbadm/parse.c) and
+ * of its cluster keys (tools/ilbadm/keyfile.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "parse.h"
+#include "keyfile.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -317,17 +323,25 @@ static void test_save_lines_round_trip(void **state)
 	assert_int_equal(c.weight, 3);
 	assert_true(c.has_fwd && c.has_state);
 	expect_ok("timeout set tcp 900 tcpfin 120 udp 300", &c);
-	expect_ok("cluster join id 1 addr 198.18.4.1 dev eth2 weight 1 score hrw32 hello-ms 100 dead-ms 300 port 7219 cluster 1 sync targeted cache 65536",
+	expect_ok("cluster join id 1 addr 198.18.4.1 dev eth2 weight 1 score hrw32 hello-ms 100 dead-ms 300 port 7219 cluster 1 sync targeted cache 65536 insecure",
 		  &c);
 	assert_true(c.has_cl_id && c.has_weight && c.has_score &&
 		    c.has_hello_ms && c.has_dead_ms && c.has_cl_port &&
-		    c.has_cluster && c.has_sync && c.has_cache);
+		    c.has_cluster && c.has_sync && c.has_cache && c.insecure);
+	assert_false(c.has_key);
+	assert_false(c.has_max_weight);
 	assert_int_equal(c.npeers, 0);
+	expect_ok("cluster join id 1 addr 198.18.4.1 dev eth2 weight 1 score hrw32 hello-ms 100 dead-ms 300 port 7219 cluster 1 sync targeted cache 65536 max-weight 100 key /etc/ilb/cluster.key",
+		  &c);
+	assert_true(c.has_max_weight && c.has_key);
+	assert_false(c.insecure);
+	assert_int_equal(c.max_weight, 100);
+	assert_string_equal(c.key_file, "/etc/ilb/cluster.key");
 	/* The longest line: every option, 16 peers, "ilbadm" in front. */
-	expect_ok("cluster join id 4294967295 addr 198.18.4.1 dev eth2 weight 65535 score crc8 hello-ms 10000 dead-ms 60000 port 65535 peer 198.18.4.2 peer 198.18.4.3 peer 198.18.4.4 peer 198.18.4.5 peer 198.18.4.6 peer 198.18.4.7 peer 198.18.4.8 peer 198.18.4.9 peer 198.18.4.10 peer 198.18.4.11 peer 198.18.4.12 peer 198.18.4.13 peer 198.18.4.14 peer 198.18.4.15 peer 198.18.4.16 peer 198.18.4.17 cluster 4294967295 sync broadcast cache 4294967295",
+	expect_ok("cluster join id 4294967295 addr 198.18.4.1 dev eth2 weight 65535 score crc8 hello-ms 10000 dead-ms 60000 port 65535 peer 198.18.4.2 peer 198.18.4.3 peer 198.18.4.4 peer 198.18.4.5 peer 198.18.4.6 peer 198.18.4.7 peer 198.18.4.8 peer 198.18.4.9 peer 198.18.4.10 peer 198.18.4.11 peer 198.18.4.12 peer 198.18.4.13 peer 198.18.4.14 peer 198.18.4.15 peer 198.18.4.16 peer 198.18.4.17 cluster 4294967295 sync broadcast cache 4294967295 max-weight 65534 key /etc/ilb/cluster.key",
 		  &c);
 	assert_int_equal(c.npeers, ILB_CLUSTER_MAX_PEERS);
-	assert_true(1 + 56 <= ILBADM_MAX_ARGS);
+	assert_true(1 + 60 <= ILBADM_MAX_ARGS);
 }
 
 static void test_cluster_join_minimal(void **state)
@@ -335,7 +349,7 @@ static void test_cluster_join_minimal(void **state)
 	struct ilbadm_cmd c;
 
 	(void)state;
-	expect_ok("cluster join addr 198.18.4.1 dev eth2", &c);
+	expect_ok("cluster join addr 198.18.4.1 dev eth2 insecure", &c);
 	assert_int_equal(c.obj, ILBADM_OBJ_CLUSTER);
 	assert_int_equal(c.verb, ILBADM_VERB_JOIN);
 	assert_string_equal(ilbadm_cmd_name(&c), "cluster join");
@@ -353,10 +367,13 @@ static void test_cluster_join_minimal(void **state)
 	assert_false(c.has_cluster);
 	assert_false(c.has_sync);
 	assert_false(c.has_cache);
+	assert_false(c.has_max_weight);
+	assert_false(c.has_key);
+	assert_true(c.insecure);
 	assert_false(c.has_svc);
 
 	/* Keyword order does not matter; a 15-byte name is the longest. */
-	expect_ok("cluster join dev abcdefghijklmno addr 10.0.0.1", &c);
+	expect_ok("cluster join key k dev abcdefghijklmno addr 10.0.0.1", &c);
 	assert_string_equal(c.cl_dev, "abcdefghijklmno");
 	assert_int_equal(c.cl_addr, ip("10.0.0.1"));
 }
@@ -366,7 +383,7 @@ static void test_cluster_join_every_option(void **state)
 	struct ilbadm_cmd c;
 
 	(void)state;
-	expect_ok("cluster join id 7 addr 198.18.4.1 dev eth2 weight 65535 score crc8 hello-ms 50 dead-ms 51 port 7300 peer 198.18.4.2 cluster 4294967295 sync broadcast cache 0",
+	expect_ok("cluster join id 7 addr 198.18.4.1 dev eth2 weight 65535 score crc8 hello-ms 50 dead-ms 51 port 7300 peer 198.18.4.2 cluster 4294967295 sync broadcast cache 0 max-weight 65535 key /k",
 		  &c);
 	assert_true(c.has_cl_id);
 	assert_int_equal(c.cl_id, 7);
@@ -390,10 +407,17 @@ static void test_cluster_join_every_option(void **state)
 	assert_int_equal(c.sync, ILB_SYNC_BROADCAST);
 	assert_true(c.has_cache);
 	assert_int_equal(c.cache, 0);
+	assert_true(c.has_max_weight);
+	assert_int_equal(c.max_weight, ILB_MEMBER_WEIGHT_MAX);
+	assert_true(c.has_key);
+	assert_string_equal(c.key_file, "/k");
+	assert_false(c.insecure);
 
 	/* The other ends of the ranges. */
-	expect_ok("cluster join addr 10.0.0.1 dev lo weight 0 score hrw32 hello-ms 10 dead-ms 60000 port 1 cluster 0 sync targeted cache 4294967295",
+	expect_ok("cluster join addr 10.0.0.1 dev lo weight 0 score hrw32 hello-ms 10 dead-ms 60000 port 1 cluster 0 sync targeted cache 4294967295 max-weight 0 insecure",
 		  &c);
+	assert_true(c.has_max_weight);
+	assert_int_equal(c.max_weight, 0);
 	assert_true(c.has_weight);
 	assert_int_equal(c.weight, 0);
 	assert_int_equal(c.score, ILB_SCORE_HRW32);
@@ -404,13 +428,13 @@ static void test_cluster_join_every_option(void **state)
 	assert_int_equal(c.cluster, 0);
 	assert_int_equal(c.sync, ILB_SYNC_TARGETED);
 	assert_int_equal(c.cache, UINT32_MAX);
-	expect_ok("cluster join addr 10.0.0.1 dev lo hello-ms 10000 port 65535",
+	expect_ok("cluster join addr 10.0.0.1 dev lo hello-ms 10000 port 65535 insecure",
 		  &c);
 	assert_int_equal(c.hello_ms, ILB_HELLO_MS_MAX);
 	assert_false(c.has_dead_ms);
 	assert_int_equal(c.cl_port, 65535);
 	/* dead-ms alone: checked against the default hello by the kernel. */
-	expect_ok("cluster join addr 10.0.0.1 dev lo dead-ms 11", &c);
+	expect_ok("cluster join addr 10.0.0.1 dev lo dead-ms 11 insecure", &c);
 	assert_int_equal(c.dead_ms, 11);
 }
 
@@ -440,7 +464,7 @@ static void test_cluster_join_ids(void **state)
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(ids); i++) {
 		snprintf(line, sizeof(line),
-			 "cluster join id %s addr 198.18.4.1 dev eth2",
+			 "cluster join id %s addr 198.18.4.1 dev eth2 insecure",
 			 ids[i].id);
 		expect_ok(line, &c);
 		assert_true(c.has_cl_id);
@@ -457,7 +481,7 @@ static void test_cluster_join_peers(void **state)
 	size_t n, i;
 
 	(void)state;
-	expect_ok("cluster join addr 198.18.4.1 peer 198.18.4.3 dev eth2 peer 10.9.0.2 peer 198.18.4.2",
+	expect_ok("cluster join addr 198.18.4.1 peer 198.18.4.3 dev eth2 peer 10.9.0.2 peer 198.18.4.2 insecure",
 		  &c);
 	assert_int_equal(c.npeers, 3);
 	/* In the order given. */
@@ -466,7 +490,7 @@ static void test_cluster_join_peers(void **state)
 	assert_int_equal(c.peers[2], ip("198.18.4.2"));
 
 	n = (size_t)snprintf(line, sizeof(line),
-			     "cluster join addr 10.0.0.1 dev eth0");
+			     "cluster join addr 10.0.0.1 dev eth0 insecure");
 	for (i = 1; i <= ILB_CLUSTER_MAX_PEERS; i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n,
 				      " peer 10.1.0.%zu", i);
@@ -538,6 +562,12 @@ static void test_cluster_names(void **state)
 	assert_string_equal(ilbadm_role_name(ILB_ROLE_BACKUP), "backup");
 	assert_string_equal(ilbadm_role_name(ILB_ROLE_CACHE), "cache");
 	assert_null(ilbadm_role_name(__ILB_ROLE_MAX));
+	assert_string_equal(ilbadm_key_state_name(ILB_KEY_NONE), "none");
+	assert_string_equal(ilbadm_key_state_name(ILB_KEY_STABLE), "stable");
+	assert_string_equal(ilbadm_key_state_name(ILB_KEY_PENDING), "pending");
+	assert_string_equal(ilbadm_key_state_name(ILB_KEY_DRAINING),
+			    "draining");
+	assert_null(ilbadm_key_state_name(__ILB_KEY_STATE_MAX));
 }
 
 struct bad {
@@ -762,7 +792,7 @@ static const struct bad bad_inputs[] = {
 	  "cluster set: \"weight\" given twice" },
 	/* cluster: nothing to do, trailing junk, keywords out of place */
 	{ "cluster set", ILBADM_ERR,
-	  "cluster set: nothing to change (sync, cache, weight)" },
+	  "cluster set: nothing to change (sync, cache, weight, max-weight, key)" },
 	{ "cluster join addr 198.18.4.1 dev eth2 junk", ILBADM_ERR,
 	  "cluster join: unknown argument \"junk\"" },
 	{ "cluster join addr 198.18.4.1 dev eth2 peer", ILBADM_ERR,
@@ -784,9 +814,56 @@ static const struct bad bad_inputs[] = {
 	  "unknown argument \"peer\"" },
 	{ "server add tcp 1.2.3.4:80 5.6.7.8 cache 1", ILBADM_ERR,
 	  "unknown argument \"cache\"" },
+	/* cluster: keys and max-weight */
+	{ "cluster join addr 198.18.4.1 dev eth2", ILBADM_ERR,
+	  "cluster join needs \"key FILE\" (see \"ilbadm cluster genkey\"), or \"insecure\" for a cluster without authentication" },
+	{ "cluster join id 1 addr 198.18.4.1 dev eth2 weight 1 cache 0",
+	  ILBADM_ERR, "cluster join needs \"key FILE\"" },
+	{ "cluster join addr 198.18.4.1 dev eth2 key /k insecure", ILBADM_ERR,
+	  "cluster join: \"key\" and \"insecure\" exclude each other" },
+	{ "cluster join insecure addr 198.18.4.1 key /k dev eth2", ILBADM_ERR,
+	  "exclude each other" },
+	{ "cluster join addr 198.18.4.1 dev eth2 insecure insecure", ILBADM_ERR,
+	  "cluster join: \"insecure\" given twice" },
+	{ "cluster join addr 198.18.4.1 dev eth2 key /a key /b", ILBADM_ERR,
+	  "cluster join: \"key\" given twice" },
+	{ "cluster join addr 198.18.4.1 dev eth2 key", ILBADM_ERR,
+	  "missing value after \"key\"" },
+	{ "cluster join addr 198.18.4.1 dev eth2 insecure yes", ILBADM_ERR,
+	  "cluster join: unknown argument \"yes\"" },
+	{ "cluster join addr 198.18.4.1 dev eth2 insecure max-weight 65536",
+	  ILBADM_ERR, "bad max-weight \"65536\" (0..65535)" },
+	{ "cluster join addr 198.18.4.1 dev eth2 insecure max-weight -1",
+	  ILBADM_ERR, "bad max-weight \"-1\"" },
+	{ "cluster join addr 198.18.4.1 dev eth2 insecure max-weight 0x10",
+	  ILBADM_ERR, "bad max-weight" },
+	{ "cluster join addr 198.18.4.1 dev eth2 insecure max-weight",
+	  ILBADM_ERR, "missing value after \"max-weight\"" },
+	{ "cluster join addr 198.18.4.1 dev eth2 insecure max-weight 1 max-weight 1",
+	  ILBADM_ERR, "\"max-weight\" given twice" },
+	{ "cluster set insecure", ILBADM_ERR,
+	  "cluster set: unknown argument \"insecure\"" },
+	{ "cluster set max-weight 65536", ILBADM_ERR,
+	  "bad max-weight \"65536\" (0..65535)" },
+	{ "cluster set max-weight", ILBADM_ERR,
+	  "missing value after \"max-weight\"" },
+	{ "cluster set key", ILBADM_ERR, "missing value after \"key\"" },
+	{ "cluster set key /a key /a", ILBADM_ERR,
+	  "cluster set: \"key\" given twice" },
+	{ "cluster genkey x", ILBADM_ERR,
+	  "cluster genkey: unexpected argument \"x\"" },
+	{ "cluster leave key /k", ILBADM_ERR,
+	  "cluster leave: unexpected argument \"key\"" },
+	{ "cluster show insecure", ILBADM_ERR, "unexpected argument" },
+	{ "service add tcp 1.2.3.4:80 insecure", ILBADM_ERR,
+	  "unknown argument \"insecure\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 key /k", ILBADM_ERR,
+	  "unknown argument \"key\"" },
+	{ "timeout set max-weight 1", ILBADM_ERR,
+	  "unknown argument \"max-weight\"" },
 	/* cluster: usage errors */
 	{ "cluster frob", ILBADM_USAGE,
-	  "cluster: unknown verb \"frob\" (join, leave, set, show)" },
+	  "cluster: unknown verb \"frob\" (join, leave, set, show, genkey)" },
 	{ "cluster add", ILBADM_USAGE, "unknown verb" },
 	{ "cluster del", ILBADM_USAGE, "unknown verb" },
 	{ "service join tcp 1.2.3.4:80", ILBADM_USAGE, "unknown verb" },
@@ -913,7 +990,7 @@ static void test_parse_resets_cmd(void **state)
 	assert_false(c.has_svc);
 	assert_false(c.has_weight);
 
-	expect_ok("cluster join id 5 addr 1.2.3.4 dev eth0 peer 1.2.3.5 sync broadcast",
+	expect_ok("cluster join id 5 addr 1.2.3.4 dev eth0 peer 1.2.3.5 sync broadcast max-weight 9 key /k",
 		  &c);
 	expect_ok("cluster set cache 1", &c);
 	assert_false(c.has_cl_id);
@@ -921,6 +998,394 @@ static void test_parse_resets_cmd(void **state)
 	assert_string_equal(c.cl_dev, "");
 	assert_int_equal(c.npeers, 0);
 	assert_false(c.has_sync);
+	assert_false(c.has_max_weight);
+	assert_false(c.has_key);
+	assert_string_equal(c.key_file, "");
+	expect_ok("cluster join addr 1.2.3.4 dev eth0 insecure", &c);
+	expect_ok("cluster set weight 1", &c);
+	assert_false(c.insecure);
+}
+
+static void test_cluster_keys_parse(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	/* key FILE: the name as given, read only when the command runs. */
+	expect_ok("cluster join addr 198.18.4.1 dev eth2 key /etc/ilb/cluster.key",
+		  &c);
+	assert_true(c.has_key);
+	assert_string_equal(c.key_file, "/etc/ilb/cluster.key");
+	assert_false(c.insecure);
+	assert_false(c.has_max_weight);
+	expect_ok("cluster join key ../k addr 198.18.4.1 dev eth2", &c);
+	assert_string_equal(c.key_file, "../k");
+
+	/* insecure: a flag, anywhere among the keywords. */
+	expect_ok("cluster join insecure addr 198.18.4.1 dev eth2", &c);
+	assert_true(c.insecure);
+	assert_false(c.has_key);
+	expect_ok("cluster join addr 198.18.4.1 insecure dev eth2 weight 2",
+		  &c);
+	assert_true(c.insecure);
+	assert_string_equal(c.cl_dev, "eth2");
+	assert_true(c.has_weight);
+	assert_int_equal(c.weight, 2);
+
+	/* max-weight: 0..65535 on join and set. */
+	expect_ok("cluster join addr 198.18.4.1 dev eth2 insecure max-weight 0",
+		  &c);
+	assert_true(c.has_max_weight);
+	assert_int_equal(c.max_weight, 0);
+	expect_ok("cluster join addr 198.18.4.1 dev eth2 max-weight 65535 key k",
+		  &c);
+	assert_int_equal(c.max_weight, ILB_MEMBER_WEIGHT_MAX);
+
+	/* cluster set key FILE: a rolling rotation; set max-weight N. */
+	expect_ok("cluster set key /etc/ilb/new.key", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_SET);
+	assert_true(c.has_key);
+	assert_string_equal(c.key_file, "/etc/ilb/new.key");
+	assert_false(c.has_sync || c.has_cache || c.has_weight ||
+		     c.has_max_weight || c.insecure);
+	expect_ok("cluster set max-weight 100", &c);
+	assert_true(c.has_max_weight);
+	assert_int_equal(c.max_weight, 100);
+	assert_false(c.has_key);
+	expect_ok("cluster set max-weight 0", &c);
+	assert_int_equal(c.max_weight, 0);
+	expect_ok("cluster set max-weight 65535 weight 3 key k cache 1 sync broadcast",
+		  &c);
+	assert_true(c.has_max_weight && c.has_weight && c.has_key &&
+		    c.has_cache && c.has_sync);
+
+	/* cluster genkey: no arguments, no netlink. */
+	expect_ok("cluster genkey", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_CLUSTER);
+	assert_int_equal(c.verb, ILBADM_VERB_GENKEY);
+	assert_string_equal(ilbadm_cmd_name(&c), "cluster genkey");
+}
+
+static void test_key_file_names(void **state)
+{
+	char name[ILB_CLUSTER_KEY_FILE_MAX + 1], file[ILB_CLUSTER_KEY_FILE_MAX];
+	char *argv[] = { "cluster", "set", "key", "", NULL };
+	struct ilbadm_cmd c;
+
+	(void)state;
+	memset(name, 'k', sizeof(name));
+	name[ILB_CLUSTER_KEY_FILE_MAX - 1] = '\0';	/* 255 bytes */
+	assert_int_equal(ilbadm_parse_key_file(name, file, err, sizeof(err)),
+			 0);
+	assert_string_equal(file, name);
+	name[ILB_CLUSTER_KEY_FILE_MAX - 1] = 'k';
+	name[ILB_CLUSTER_KEY_FILE_MAX] = '\0';		/* 256 bytes */
+	assert_int_equal(ilbadm_parse_key_file(name, file, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "bad key file \"kkkkkkkkkkkkkkkk...\" (at most 255 bytes)"));
+	assert_int_equal(ilbadm_parse_key_file("a\nb", file, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "bad key file (a control character in its name)");
+	assert_null(strchr(err, '\n'));
+	assert_int_equal(ilbadm_parse_key_file("a\x7f", file, err,
+					       sizeof(err)), -1);
+	/* Blanks and '#' are fine on a command line (save comments them). */
+	assert_int_equal(ilbadm_parse_key_file("my key#1", file, err,
+					       sizeof(err)), 0);
+	assert_string_equal(file, "my key#1");
+	/* An empty word, as a shell can pass one. */
+	assert_int_equal(ilbadm_parse_cmd(4, argv, &c, err, sizeof(err)),
+			 ILBADM_ERR);
+	assert_string_equal(err, "bad key file \"\" (a file name)");
+}
+
+/* base64 of n bytes of v, as a key file would hold it. */
+static void b64_of(size_t n, uint8_t v, char *out)
+{
+	uint8_t raw[64];
+
+	assert_true(n <= sizeof(raw));
+	memset(raw, v, n);
+	EVP_EncodeBlock((unsigned char *)out, raw, (int)n);
+}
+
+static void test_genkey(void **state)
+{
+	char k1[ILBADM_KEY_B64_LEN + 1], k2[ILBADM_KEY_B64_LEN + 1];
+	uint8_t key[ILB_CLUSTER_KEY_LEN], raw[48];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ILBADM_KEY_B64_LEN, 44);
+	memset(k1, '!', sizeof(k1));
+	assert_int_equal(ilbadm_genkey(k1, err, sizeof(err)), 0);
+	assert_int_equal(strlen(k1), 44);
+	/* Standard alphabet, one '=' of padding (32 = 3 * 10 + 2). */
+	for (i = 0; i < 43; i++)
+		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+				       k1[i]));
+	assert_int_equal(k1[43], '=');
+	/* It decodes to 32 bytes, ours and OpenSSL's way. */
+	assert_int_equal(ilbadm_key_decode(k1, strlen(k1), key, err,
+					   sizeof(err)), 0);
+	assert_int_equal(EVP_DecodeBlock(raw, (unsigned char *)k1, 44), 33);
+	assert_memory_equal(raw, key, ILB_CLUSTER_KEY_LEN);
+	/* Two keys differ. */
+	assert_int_equal(ilbadm_genkey(k2, err, sizeof(err)), 0);
+	assert_int_equal(strlen(k2), 44);
+	assert_string_not_equal(k1, k2);
+}
+
+static void test_key_decode(void **state)
+{
+	uint8_t key[ILB_CLUSTER_KEY_LEN], want[ILB_CLUSTER_KEY_LEN];
+	char b[160], k[ILBADM_KEY_B64_LEN + 1];
+	size_t i;
+
+	(void)state;
+	b64_of(ILB_CLUSTER_KEY_LEN, 0xa5, k);
+	memset(want, 0xa5, sizeof(want));
+	/* Exactly one key; trailing blanks (a newline, CRLF) allowed. */
+	snprintf(b, sizeof(b), "%s", k);
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), 0);
+	assert_memory_equal(key, want, sizeof(key));
+	snprintf(b, sizeof(b), "%s\n", k);
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), 0);
+	snprintf(b, sizeof(b), "%s \t\r\n\n", k);
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), 0);
+	assert_memory_equal(key, want, sizeof(key));
+
+	/* Not one key. */
+	assert_int_equal(ilbadm_key_decode("", 0, key, err, sizeof(err)), -1);
+	assert_string_equal(err, "empty, not a key");
+	assert_int_equal(ilbadm_key_decode(" \n\n", 3, key, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "empty, not a key");
+	snprintf(b, sizeof(b), " %s\n", k);	/* leading blank */
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "not a base64 key of 32 bytes");
+	snprintf(b, sizeof(b), "%s\n%s\n", k, k);	/* two keys */
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+	snprintf(b, sizeof(b), "%.43s\n", k);	/* no padding */
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "not a base64 key of 32 bytes");
+	snprintf(b, sizeof(b), "%.22s %.22s", k, k + 22);	/* inner blank */
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+	assert_int_equal(ilbadm_key_decode("not base64 at all!!", 19, key, err,
+					   sizeof(err)), -1);
+	/* base64url is not the standard alphabet. */
+	snprintf(b, sizeof(b), "%s", k);
+	b[0] = '-';
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+	b[0] = '_';
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+	/* Non-canonical: the unused low bits of the last digit set. */
+	snprintf(b, sizeof(b), "%s", k);
+	assert_int_equal(b[42], 'U');		/* 0xa5 0xa5 -> "paU=" */
+	b[42] = 'V';
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+	assert_string_equal(err, "not a base64 key of 32 bytes");
+	/* '=' inside. */
+	snprintf(b, sizeof(b), "%s", k);
+	b[10] = '=';
+	assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+					   sizeof(err)), -1);
+
+	/* Base64 of other lengths: named. */
+	for (i = 0; i <= 48; i++) {
+		if (i == ILB_CLUSTER_KEY_LEN)
+			continue;
+		b64_of(i, 0x5a, b);
+		if (!i)
+			continue;	/* "" is empty */
+		assert_int_equal(ilbadm_key_decode(b, strlen(b), key, err,
+						   sizeof(err)), -1);
+		snprintf(k, sizeof(k), "a key of %zu bytes, not 32", i);
+		if (strcmp(err, k))
+			print_error("%zu bytes: \"%s\"\n", i, err);
+		assert_string_equal(err, k);
+	}
+}
+
+static char keydir[64];
+
+/* keydir/name with content, then chmod mode (umask does not matter). */
+static const char *key_file(const char *name, const char *content,
+			    mode_t mode)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", keydir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(content, f) >= 0 || !*content, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+static int key_setup(void **state)
+{
+	(void)state;
+	snprintf(keydir, sizeof(keydir), "/tmp/ilbadm-key.XXXXXX");
+	return mkdtemp(keydir) ? 0 : -1;
+}
+
+static int key_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", keydir);
+	return system(cmd) ? -1 : 0;
+}
+
+/* ilbadm_key_read(path) fails with an error holding want (and path). */
+static void key_refused(const char *path, const char *want)
+{
+	uint8_t key[ILB_CLUSTER_KEY_LEN];
+	char abs[ILB_CLUSTER_KEY_FILE_MAX], head[160];
+
+	memset(abs, 0, sizeof(abs));
+	if (ilbadm_key_read(path, key, abs, err, sizeof(err)) != -1)
+		print_error("%s: accepted, wanted \"%s\"\n", path, want);
+	assert_int_equal(ilbadm_key_read(path, key, abs, err, sizeof(err)),
+			 -1);
+	snprintf(head, sizeof(head), "key file \"%s\": ", path);
+	if (strncmp(err, head, strlen(head)) || !strstr(err, want))
+		print_error("%s: \"%s\", wanted \"%s\"\n", path, err, want);
+	assert_int_equal(strncmp(err, head, strlen(head)), 0);
+	assert_non_null(strstr(err, want));
+	assert_null(strchr(err, '\n'));
+	assert_string_equal(abs, "");
+}
+
+static void test_key_files(void **state)
+{
+	static const mode_t open_modes[] = { 0640, 0604, 0644, 0660, 0606,
+					     0610, 0601, 0620, 0602, 0777 };
+	uint8_t key[ILB_CLUSTER_KEY_LEN], want[ILB_CLUSTER_KEY_LEN];
+	char abs[ILB_CLUSTER_KEY_FILE_MAX], path[160], link[160], cwd[256];
+	char k[ILBADM_KEY_B64_LEN + 1], body[160], msg[160], good[160], *rp;
+	struct ilbadm_cmd c;
+	const char *p;
+	size_t i;
+
+	(void)state;
+	b64_of(ILB_CLUSTER_KEY_LEN, 0x3c, k);
+	memset(want, 0x3c, sizeof(want));
+	snprintf(body, sizeof(body), "%s\n", k);
+
+	/* 0600 (and 0400): read, and named by its absolute name. */
+	p = key_file("good", body, 0600);
+	snprintf(path, sizeof(path), "%s", p);
+	memset(key, 0, sizeof(key));
+	assert_int_equal(ilbadm_key_read(path, key, abs, err, sizeof(err)),
+			 0);
+	assert_memory_equal(key, want, sizeof(key));
+	rp = realpath(path, NULL);
+	assert_non_null(rp);
+	snprintf(good, sizeof(good), "%s", rp);
+	free(rp);
+	assert_string_equal(abs, good);
+	assert_int_equal(abs[0], '/');
+	p = key_file("readonly", body, 0400);
+	assert_int_equal(ilbadm_key_read(p, key, abs, err, sizeof(err)), 0);
+	/* A relative name and a symbolic link: the target's absolute name. */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(keydir), 0);
+	memset(abs, 0, sizeof(abs));
+	assert_int_equal(ilbadm_key_read("./good", key, abs, err, sizeof(err)),
+			 0);
+	assert_string_equal(abs, good);
+	snprintf(link, sizeof(link), "%s/link", keydir);
+	assert_int_equal(symlink("good", link), 0);
+	memset(abs, 0, sizeof(abs));
+	assert_int_equal(ilbadm_key_read("link", key, abs, err, sizeof(err)),
+			 0);
+	assert_string_equal(abs, good);
+	assert_int_equal(chdir(cwd), 0);
+	/* Trailing blanks. */
+	snprintf(body, sizeof(body), "%s  \r\n\n", k);
+	p = key_file("blanks", body, 0600);
+	assert_int_equal(ilbadm_key_read(p, key, abs, err, sizeof(err)), 0);
+	assert_memory_equal(key, want, sizeof(key));
+
+	/* Group or others may access it: refused, the mode named. */
+	snprintf(body, sizeof(body), "%s\n", k);
+	for (i = 0; i < ARRAY_SIZE(open_modes); i++) {
+		p = key_file("open", body, open_modes[i]);
+		snprintf(msg, sizeof(msg),
+			 "mode %04o, group or others can access it (chmod 600 it)",
+			 (unsigned int)open_modes[i]);
+		key_refused(p, msg);
+	}
+
+	/* Not one key of 32 bytes. */
+	key_refused(key_file("empty", "", 0600),
+		    "empty, not a key (see \"ilbadm cluster genkey\")");
+	key_refused(key_file("blank", "\n", 0600), "empty, not a key");
+	key_refused(key_file("bad", "this is not a key!\n", 0600),
+		    "not a base64 key of 32 bytes (see \"ilbadm cluster genkey\")");
+	b64_of(31, 1, body);
+	strcat(body, "\n");
+	key_refused(key_file("short", body, 0600), "a key of 31 bytes, not 32");
+	b64_of(33, 1, body);
+	strcat(body, "\n");
+	key_refused(key_file("long", body, 0600), "a key of 33 bytes, not 32");
+	snprintf(body, sizeof(body), "%s\n%s\n", k, k);
+	key_refused(key_file("two", body, 0600), "not a base64 key");
+	memset(body, ' ', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	memcpy(body, k, strlen(k));
+	p = key_file("big", body, 0600);
+	for (i = 0; i < 4; i++) {	/* 640 bytes: more than a key file */
+		FILE *f = fopen(p, "a");
+
+		assert_non_null(f);
+		fputs(body, f);
+		fclose(f);
+	}
+	key_refused(p, "too long for one key");
+
+	/* Not a regular file, or none. */
+	snprintf(path, sizeof(path), "%s/dir", keydir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	key_refused(path, "not a regular file");
+	snprintf(path, sizeof(path), "%s/fifo", keydir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	key_refused(path, "not a regular file");	/* and not blocked on */
+	key_refused("/dev/null", "not a regular file");
+	snprintf(path, sizeof(path), "%s/missing", keydir);
+	key_refused(path, "No such file or directory");
+	snprintf(link, sizeof(link), "%s/dangling", keydir);
+	assert_int_equal(symlink("missing", link), 0);
+	key_refused(link, "No such file or directory");
+
+	/* A parsed command: its file checked, the error in its context. */
+	snprintf(body, sizeof(body), "cluster join addr 198.18.4.1 dev eth2 key %s/good",
+		 keydir);
+	expect_ok(body, &c);
+	assert_int_equal(ilbadm_key_check(&c, err, sizeof(err)), 0);
+	snprintf(body, sizeof(body), "cluster set key %s/open", keydir);
+	expect_ok(body, &c);
+	assert_int_equal(ilbadm_key_check(&c, err, sizeof(err)), -1);
+	snprintf(msg, sizeof(msg), "cluster set: key file \"%s/open\": mode 0777",
+		 keydir);
+	assert_non_null(strstr(err, msg));
+	expect_ok("cluster join addr 198.18.4.1 dev eth2 insecure", &c);
+	assert_int_equal(ilbadm_key_check(&c, err, sizeof(err)), 0);
 }
 
 int main(void)
@@ -949,6 +1414,12 @@ int main(void)
 		cmocka_unit_test(test_fmt_ipv4),
 		cmocka_unit_test(test_split_line),
 		cmocka_unit_test(test_parse_resets_cmd),
+		cmocka_unit_test(test_cluster_keys_parse),
+		cmocka_unit_test(test_key_file_names),
+		cmocka_unit_test(test_genkey),
+		cmocka_unit_test(test_key_decode),
+		cmocka_unit_test_setup_teardown(test_key_files, key_setup,
+						key_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ilbadm cluster join|leave|set|show: this node's cluster membership.
+ * ilbadm cluster join|leave|set|show|genkey: this node's cluster membership.
  *
  * The interface of "join" is named on the command line and resolved to its
- * index here, when the command runs (restore parses every line first).
+ * index here, when the command runs (restore parses every line first); so
+ * is its key file read, here, and the key wiped once it is in the request.
+ *
+ * Attributes newer than the first cluster module (keys, incarnations, max
+ * weight) are optional in replies: an older module works, without them.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/stat.h>
 
 #include <netlink/genl/genl.h>
 
@@ -37,6 +43,12 @@ static const struct nla_policy cl_policy[ILB_CL_A_MAX + 1] = {
 	[ILB_CL_A_STATS] = { .type = NLA_NESTED },
 	[ILB_CL_A_GROUP] = { .type = NLA_U32 },
 	[ILB_CL_A_VIEW_AGE_MS] = { .type = NLA_U32 },
+	/* ILB_CL_A_KEY_FILE: a string, checked by hand (key_file_get()). */
+	[ILB_CL_A_KEY_ID] = { .type = NLA_U8 },
+	[ILB_CL_A_KEY_NEXT_ID] = { .type = NLA_U8 },
+	[ILB_CL_A_KEY_STATE] = { .type = NLA_U8 },
+	[ILB_CL_A_MAX_WEIGHT] = { .type = NLA_U32 },
+	[ILB_CL_A_INCARNATION] = { .type = NLA_U32 },
 };
 
 /* The configuration: what save prints, so the reply must have it all. */
@@ -54,33 +66,8 @@ static const struct nla_policy mbr_policy[ILB_MBR_A_MAX + 1] = {
 	[ILB_MBR_A_HEARD_MS] = { .type = NLA_U32 },
 	[ILB_MBR_A_OWNED] = { .type = NLA_U32 },
 	[ILB_MBR_A_EPOCH] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy cls_policy[ILB_CLS_A_MAX + 1] = {
-	[ILB_CLS_A_HELLO_TX] = { .type = NLA_U64 },
-	[ILB_CLS_A_HELLO_RX] = { .type = NLA_U64 },
-	[ILB_CLS_A_SYNC_TX] = { .type = NLA_U64 },
-	[ILB_CLS_A_SYNC_TX_BYTES] = { .type = NLA_U64 },
-	[ILB_CLS_A_SYNC_RX] = { .type = NLA_U64 },
-	[ILB_CLS_A_RECS_TX] = { .type = NLA_U64 },
-	[ILB_CLS_A_RECS_RX] = { .type = NLA_U64 },
-	[ILB_CLS_A_ACK_TX] = { .type = NLA_U64 },
-	[ILB_CLS_A_ACK_RX] = { .type = NLA_U64 },
-	[ILB_CLS_A_RETRANS] = { .type = NLA_U64 },
-	[ILB_CLS_A_SYNC_DROP] = { .type = NLA_U64 },
-	[ILB_CLS_A_FWD_TX] = { .type = NLA_U64 },
-	[ILB_CLS_A_FWD_RX] = { .type = NLA_U64 },
-	[ILB_CLS_A_FWD_LOOP] = { .type = NLA_U64 },
-	[ILB_CLS_A_FWD_ADOPT] = { .type = NLA_U64 },
-	[ILB_CLS_A_DIRECT] = { .type = NLA_U64 },
-	[ILB_CLS_A_BAD_MSG] = { .type = NLA_U64 },
-	[ILB_CLS_A_FOREIGN] = { .type = NLA_U64 },
-	[ILB_CLS_A_VIEW_CHANGES] = { .type = NLA_U64 },
-	[ILB_CLS_A_PROMOTED] = { .type = NLA_U64 },
-	[ILB_CLS_A_TRANSFERRED] = { .type = NLA_U64 },
-	[ILB_CLS_A_CACHE_EVICT] = { .type = NLA_U64 },
-	[ILB_CLS_A_EPOCH_MISMATCH] = { .type = NLA_U64 },
-	[ILB_CLS_A_CTRL_TX_BYTES] = { .type = NLA_U64 },
+	[ILB_MBR_A_INCARNATION] = { .type = NLA_U32 },
+	[ILB_MBR_A_KEY_ID] = { .type = NLA_U8 },
 };
 
 /* Output names, in output order; also the JSON keys. */
@@ -109,6 +96,16 @@ static const char *const cls_names[ILB_CLS_A_MAX + 1] = {
 	[ILB_CLS_A_CACHE_EVICT] = "cache_evict",
 	[ILB_CLS_A_EPOCH_MISMATCH] = "epoch_mismatch",
 	[ILB_CLS_A_CTRL_TX_BYTES] = "ctrl_tx_bytes",
+	[ILB_CLS_A_MAC_FAIL] = "mac_fail",
+	[ILB_CLS_A_REPLAY] = "replay",
+	[ILB_CLS_A_STALE_INCARNATION] = "stale_incarnation",
+	[ILB_CLS_A_UNKNOWN_KEY] = "unknown_key",
+	[ILB_CLS_A_NOT_FOR_US] = "not_for_us",
+	[ILB_CLS_A_TTL] = "ttl",
+	[ILB_CLS_A_REC_UNKNOWN] = "rec_unknown",
+	[ILB_CLS_A_SESSION_RESET] = "session_reset",
+	[ILB_CLS_A_KEY_SWITCH] = "key_switch",
+	[ILB_CLS_A_RECLAIMED] = "reclaimed",
 };
 
 void ilbadm_cluster_free(struct ilbadm_cluster *cl)
@@ -183,22 +180,46 @@ static int members_parse(struct nlattr *nest, struct ilbadm_cluster *cl)
 			   nla_get_u32(a[ILB_MBR_A_OWNED]) : 0;
 		m->epoch = a[ILB_MBR_A_EPOCH] ?
 			   nla_get_u32(a[ILB_MBR_A_EPOCH]) : 0;
+		m->has_incarnation = a[ILB_MBR_A_INCARNATION] != NULL;
+		m->incarnation = m->has_incarnation ?
+				 nla_get_u32(a[ILB_MBR_A_INCARNATION]) : 0;
+		m->has_key_id = a[ILB_MBR_A_KEY_ID] != NULL;
+		m->key_id = m->has_key_id ?
+			    nla_get_u8(a[ILB_MBR_A_KEY_ID]) : 0;
 	}
 	if (cl->nmbr)
 		qsort(cl->mbr, cl->nmbr, sizeof(*cl->mbr), mbr_cmp);
 	return 0;
 }
 
-static int cls_parse(struct nlattr *nest, struct ilbadm_cluster *cl)
+/*
+ * The counters, each a u64. Not parsed against a policy: a module older
+ * than the key counters numbered ILB_CLS_A_PAD as ILB_CLS_A_MAC_FAIL is now,
+ * and its pads (empty) must not fail the reply, so what is not 8 bytes is
+ * skipped.
+ */
+static void cls_parse(struct nlattr *nest, struct ilbadm_cluster *cl)
 {
-	struct nlattr *a[ILB_CLS_A_MAX + 1];
-	int i;
+	struct nlattr *p;
+	int rem, t;
 
-	if (nla_parse_nested(a, ILB_CLS_A_MAX, nest, cls_policy) < 0)
+	nla_for_each_nested(p, nest, rem) {
+		t = nla_type(p);
+		if (t <= ILB_CLS_A_MAX && cls_names[t] &&
+		    nla_len(p) == (int)sizeof(uint64_t))
+			cl->st[t] = nla_get_u64(p);
+	}
+}
+
+/* ILB_CL_A_KEY_FILE: a NUL-terminated string shorter than the maximum. */
+static int key_file_get(struct nlattr *a, struct ilbadm_cluster *cl)
+{
+	size_t n = strnlen(nla_data(a), (size_t)nla_len(a));
+
+	if (n >= sizeof(cl->key_file))
 		return -EPROTO;
-	for (i = 0; i <= ILB_CLS_A_MAX; i++)
-		if (cls_names[i] && a[i])
-			cl->st[i] = nla_get_u64(a[i]);
+	memcpy(cl->key_file, nla_data(a), n);
+	cl->key_file[n] = '\0';
 	return 0;
 }
 
@@ -234,6 +255,22 @@ static int cl_reply(struct nlattr **tb, void *arg)
 	cl->epoch = a[ILB_CL_A_EPOCH] ? nla_get_u32(a[ILB_CL_A_EPOCH]) : 0;
 	cl->view_age_ms = a[ILB_CL_A_VIEW_AGE_MS] ?
 			  nla_get_u32(a[ILB_CL_A_VIEW_AGE_MS]) : 0;
+	cl->has_incarnation = a[ILB_CL_A_INCARNATION] != NULL;
+	cl->incarnation = cl->has_incarnation ?
+			  nla_get_u32(a[ILB_CL_A_INCARNATION]) : 0;
+	cl->has_max_weight = a[ILB_CL_A_MAX_WEIGHT] != NULL;
+	cl->max_weight = cl->has_max_weight ?
+			 nla_get_u32(a[ILB_CL_A_MAX_WEIGHT]) : 0;
+	cl->has_key_state = a[ILB_CL_A_KEY_STATE] != NULL;
+	cl->key_state = cl->has_key_state ?
+			nla_get_u8(a[ILB_CL_A_KEY_STATE]) : ILB_KEY_NONE;
+	cl->has_key_id = a[ILB_CL_A_KEY_ID] != NULL;
+	cl->key_id = cl->has_key_id ? nla_get_u8(a[ILB_CL_A_KEY_ID]) : 0;
+	cl->has_key_next_id = a[ILB_CL_A_KEY_NEXT_ID] != NULL;
+	cl->key_next_id = cl->has_key_next_id ?
+			  nla_get_u8(a[ILB_CL_A_KEY_NEXT_ID]) : 0;
+	if (a[ILB_CL_A_KEY_FILE] && key_file_get(a[ILB_CL_A_KEY_FILE], cl))
+		return -EPROTO;
 	if (a[ILB_CL_A_PEERS] && peers_parse(a[ILB_CL_A_PEERS], cl))
 		return -EPROTO;
 	if (a[ILB_CL_A_MEMBERS]) {
@@ -241,8 +278,8 @@ static int cl_reply(struct nlattr **tb, void *arg)
 		if (r)
 			return r;
 	}
-	if (a[ILB_CL_A_STATS] && cls_parse(a[ILB_CL_A_STATS], cl))
-		return -EPROTO;
+	if (a[ILB_CL_A_STATS])
+		cls_parse(a[ILB_CL_A_STATS], cl);
 	cl->seen = true;
 	return 0;
 }
@@ -320,24 +357,65 @@ static unsigned int share_milli(const struct ilbadm_member *m, uint64_t sum)
 	return (unsigned int)(((uint64_t)m->owned * 1000 + sum / 2) / sum);
 }
 
+/* Whether any member's incarnation or key id was reported: two columns. */
+static bool mbr_keys(const struct ilbadm_cluster *cl)
+{
+	size_t i;
+
+	for (i = 0; i < cl->nmbr; i++)
+		if (cl->mbr[i].has_incarnation || cl->mbr[i].has_key_id)
+			return true;
+	return false;
+}
+
+/* "  key stable id 0x3a file /etc/ilb/cluster.key", "  key none (...)" */
+static void show_key(const struct ilbadm_cluster *cl)
+{
+	char n[12];
+
+	if (!cl->has_key_state)
+		return;
+	if (cl->key_state == ILB_KEY_NONE) {
+		puts("  key none (insecure: no authentication)");
+		return;
+	}
+	printf("  key %s", ilbadm_name_or_num(
+		ilbadm_key_state_name(cl->key_state), cl->key_state, n));
+	if (cl->has_key_id)
+		printf(" id 0x%02x", cl->key_id);
+	if (cl->key_next_id)
+		printf(" next 0x%02x", cl->key_next_id);
+	if (cl->key_file[0])
+		printf(" file %s", cl->key_file);
+	putchar('\n');
+}
+
 static void show_plain(const struct ilbadm_cluster *cl)
 {
 	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], dev[IF_NAMESIZE];
-	char n1[12], n2[12], n3[12], t[32], share[16];
+	char n1[12], n2[12], n3[12], t[32], share[16], mw[24];
 	uint64_t sum = owned_sum(cl);
 	const struct ilbadm_member *m;
+	bool keys = mbr_keys(cl);
 	unsigned int s;
 	size_t i;
 
-	printf("cluster %u member %u addr %s dev %s port %u group %s\n",
+	printf("cluster %u member %u addr %s dev %s port %u group %s",
 	       cl->cluster, cl->id, ilbadm_fmt_ipv4(cl->addr, a, sizeof(a)),
 	       dev_name(cl->ifindex, dev), cl->port,
 	       ilbadm_fmt_ipv4(cl->group, g, sizeof(g)));
-	printf("  score %s weight %u hello %ums dead %ums sync %s cache %u\n",
+	if (cl->has_incarnation)
+		printf(" incarnation %u", cl->incarnation);
+	putchar('\n');
+	mw[0] = '\0';
+	if (cl->has_max_weight)
+		snprintf(mw, sizeof(mw), " max-weight %u", cl->max_weight);
+	printf("  score %s weight %u%s hello %ums dead %ums sync %s cache %u\n",
 	       ilbadm_name_or_num(ilbadm_score_name(cl->score), cl->score, n1),
-	       cl->weight, cl->hello_ms, cl->dead_ms,
+	       cl->weight, mw, cl->hello_ms, cl->dead_ms,
 	       ilbadm_name_or_num(ilbadm_sync_name(cl->sync), cl->sync, n2),
 	       cl->cache);
+	show_key(cl);
 	if (cl->npeers) {
 		fputs("  peers", stdout);
 		for (i = 0; i < cl->npeers; i++)
@@ -347,8 +425,12 @@ static void show_plain(const struct ilbadm_cluster *cl)
 	}
 	printf("  view epoch 0x%08x members %zu changed %s ago\n", cl->epoch,
 	       cl->nmbr, fmt_ms(cl->view_age_ms, t, sizeof(t)));
-	printf("%-11s %-13s %-6s %-7s %-7s %-7s %-6s %s\n", "ID", "ADDR",
-	       "STATE", "WEIGHT", "HEARD", "OWNED", "SHARE", "EPOCH");
+	printf("%-11s %-13s %-6s %-7s %-7s %-7s %-6s ", "ID", "ADDR",
+	       "STATE", "WEIGHT", "HEARD", "OWNED", "SHARE");
+	if (keys)
+		printf("%-10s %-11s %s\n", "EPOCH", "INC", "KEY");
+	else
+		puts("EPOCH");
 	for (i = 0; i < cl->nmbr; i++) {
 		m = &cl->mbr[i];
 		s = share_milli(m, sum);
@@ -360,9 +442,16 @@ static void show_plain(const struct ilbadm_cluster *cl)
 		       ilbadm_name_or_num(ilbadm_member_state_name(m->state),
 					  m->state, n3), n2);
 		snprintf(n2, sizeof(n2), "%u", m->owned);
-		printf("%-7s %-7s %-6s 0x%08x\n",
+		printf("%-7s %-7s %-6s 0x%08x",
 		       m->state == ILB_MEMBER_SELF ? "-" :
 		       fmt_ms(m->heard_ms, t, sizeof(t)), n2, share, m->epoch);
+		if (keys) {
+			snprintf(n1, sizeof(n1), "%u", m->incarnation);
+			snprintf(n2, sizeof(n2), "0x%02x", m->key_id);
+			printf(" %-11s %s", m->has_incarnation ? n1 : "-",
+			       m->key_id ? n2 : "-");
+		}
+		putchar('\n');
 	}
 	if (!ilbadm_opts.stats)
 		return;
@@ -400,6 +489,20 @@ static void show_json(const struct ilbadm_cluster *cl)
 			   ilbadm_name_or_num(ilbadm_sync_name(cl->sync),
 					      cl->sync, n));
 	ilbadm_json_kv_uint(&j, "cache", cl->cache);
+	if (cl->has_max_weight)
+		ilbadm_json_kv_uint(&j, "max_weight", cl->max_weight);
+	if (cl->has_incarnation)
+		ilbadm_json_kv_uint(&j, "incarnation", cl->incarnation);
+	if (cl->has_key_state)
+		ilbadm_json_kv_str(&j, "key_state", ilbadm_name_or_num(
+			ilbadm_key_state_name(cl->key_state), cl->key_state,
+			n));
+	if (cl->has_key_id)
+		ilbadm_json_kv_uint(&j, "key_id", cl->key_id);
+	if (cl->has_key_next_id)
+		ilbadm_json_kv_uint(&j, "key_next_id", cl->key_next_id);
+	if (cl->key_file[0])
+		ilbadm_json_kv_str(&j, "key_file", cl->key_file);
 	ilbadm_json_key(&j, "peers");
 	ilbadm_json_arr_open(&j);
 	for (i = 0; i < cl->npeers; i++)
@@ -423,6 +526,10 @@ static void show_json(const struct ilbadm_cluster *cl)
 		ilbadm_json_kv_uint(&j, "owned", m->owned);
 		ilbadm_json_kv_milli(&j, "share", share_milli(m, sum));
 		ilbadm_json_kv_uint(&j, "epoch", m->epoch);
+		if (m->has_incarnation)
+			ilbadm_json_kv_uint(&j, "incarnation", m->incarnation);
+		if (m->has_key_id)
+			ilbadm_json_kv_uint(&j, "key_id", m->key_id);
 		ilbadm_json_obj_close(&j);
 	}
 	ilbadm_json_arr_close(&j);
@@ -453,9 +560,13 @@ static int show(struct ilbadm_nl *nl)
 	return ILBADM_OK;
 }
 
-/* ILB_A_CLUSTER of a JOIN (ifindex resolved) or a SET: what was given. */
+/*
+ * ILB_A_CLUSTER of a JOIN (ifindex resolved) or a SET: what was given; the
+ * key (read from its file) and the file's absolute name if c->has_key.
+ */
 static int put_cluster(struct nl_msg *m, const struct ilbadm_cmd *c,
-		       uint32_t ifindex)
+		       uint32_t ifindex, const uint8_t *key,
+		       const char *key_file)
 {
 	struct nlattr *n, *p;
 	unsigned int i;
@@ -483,7 +594,14 @@ static int put_cluster(struct nl_msg *m, const struct ilbadm_cmd *c,
 	}
 	if ((c->has_cluster && nla_put_u32(m, ILB_CL_A_CLUSTER, c->cluster)) ||
 	    (c->has_sync && nla_put_u8(m, ILB_CL_A_SYNC, c->sync)) ||
-	    (c->has_cache && nla_put_u32(m, ILB_CL_A_CACHE, c->cache)))
+	    (c->has_cache && nla_put_u32(m, ILB_CL_A_CACHE, c->cache)) ||
+	    (c->has_max_weight &&
+	     nla_put_u32(m, ILB_CL_A_MAX_WEIGHT, c->max_weight)) ||
+	    (c->insecure && nla_put_flag(m, ILB_CL_A_INSECURE)))
+		return -1;
+	if (c->has_key &&
+	    (nla_put(m, ILB_CL_A_KEY, ILB_CLUSTER_KEY_LEN, key) ||
+	     nla_put_string(m, ILB_CL_A_KEY_FILE, key_file)))
 		return -1;
 	nla_nest_end(m, n);
 	return 0;
@@ -492,12 +610,15 @@ static int put_cluster(struct nl_msg *m, const struct ilbadm_cmd *c,
 /* join, leave, set: one request, an ACK or an error. */
 static int change(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 {
+	char key_file[ILB_CLUSTER_KEY_FILE_MAX], err[ILBADM_ERRLEN];
 	const char *ctx = ilbadm_cmd_name(c);
 	enum ilbadm_what what = ILBADM_WHAT_CLUSTER;
+	uint8_t key[ILB_CLUSTER_KEY_LEN];
 	struct ilbadm_nlerr e;
 	struct nl_msg *m;
 	uint32_t ifindex = 0;
 	uint8_t cmd;
+	int r;
 
 	switch (c->verb) {
 	case ILBADM_VERB_JOIN:
@@ -521,10 +642,19 @@ static int change(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 		cmd = ILB_CMD_CLUSTER_SET;
 		break;
 	}
+	/* Read now, as late as can be: the file may have changed since. */
+	if (c->has_key && ilbadm_key_read(c->key_file, key, key_file, err,
+					  sizeof(err))) {
+		fprintf(stderr, "ilbadm: %s%s: %s\n", ilbadm_err_prefix, ctx,
+			err);
+		return ILBADM_ERR;
+	}
 	m = ilbadm_nl_msg(nl, cmd, false);
-	if (!m || (c->verb != ILBADM_VERB_LEAVE &&
-		   put_cluster(m, c, ifindex))) {
-		nlmsg_free(m);
+	r = !m || (c->verb != ILBADM_VERB_LEAVE &&
+		   put_cluster(m, c, ifindex, key, key_file));
+	explicit_bzero(key, sizeof(key));
+	if (r) {
+		ilbadm_nl_msg_free(m);
 		fprintf(stderr, "ilbadm: %s%s: %s\n", ilbadm_err_prefix, ctx,
 			strerror(ENOMEM));
 		return ILBADM_ERR;
@@ -536,7 +666,40 @@ static int change(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 	return ILBADM_OK;
 }
 
+int ilbadm_cluster_genkey(void)
+{
+	char b64[ILBADM_KEY_B64_LEN + 1], err[ILBADM_ERRLEN];
+	struct stat st;
+	int r;
+
+	if (ilbadm_genkey(b64, err, sizeof(err))) {
+		fprintf(stderr, "ilbadm: %scluster genkey: %s\n",
+			ilbadm_err_prefix, err);
+		return ILBADM_ERR;
+	}
+	/* As wg(8): "join ... key FILE" would refuse such a file. */
+	if (!fstat(STDOUT_FILENO, &st) && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077))
+		fprintf(stderr,
+			"ilbadm: warning: writing the key to a file that group or others can access (mode %04o): chmod 600 it, or set umask 077 first\n",
+			(unsigned int)(st.st_mode & 07777));
+	r = printf("%s\n", b64) < 0 || fflush(stdout);
+	explicit_bzero(b64, sizeof(b64));
+	if (r) {
+		perror("ilbadm: stdout");
+		return ILBADM_ERR;
+	}
+	return ILBADM_OK;
+}
+
 int ilbadm_cluster(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 {
-	return c->verb == ILBADM_VERB_SHOW ? show(nl) : change(nl, c);
+	switch (c->verb) {
+	case ILBADM_VERB_SHOW:
+		return show(nl);
+	case ILBADM_VERB_GENKEY:
+		return ilbadm_cluster_genkey();
+	default:
+		return change(nl, c);
+	}
 }

@@ -30,10 +30,13 @@ static void usage(FILE *f)
 "  ilbadm timeout show\n"
 "  ilbadm cluster join [id ID] addr ADDR dev IFNAME [weight N] [score SCORE]\n"
 "                      [hello-ms MS] [dead-ms MS] [port PORT] [peer ADDR]...\n"
-"                      [cluster U32] [sync SYNC] [cache U32]\n"
-"  ilbadm cluster set [sync SYNC] [cache U32] [weight N]\n"
+"                      [cluster U32] [sync SYNC] [cache U32] [max-weight N]\n"
+"                      key FILE | insecure\n"
+"  ilbadm cluster set [sync SYNC] [cache U32] [weight N] [max-weight N]\n"
+"                     [key FILE]\n"
 "  ilbadm cluster leave\n"
 "  ilbadm cluster [show]\n"
+"  ilbadm cluster genkey\n"
 "  ilbadm flush\n"
 "  ilbadm save\n"
 "  ilbadm restore < FILE\n"
@@ -42,6 +45,7 @@ static void usage(FILE *f)
 "      ID := 1..4294967295 | 0xHEX | A.B.C.D    SCORE := hrw32 | crc8\n"
 "      SYNC := targeted | broadcast    U32 := 0..4294967295\n"
 "      hello-ms: 10..10000   dead-ms: 11..60000, above hello-ms   peers: 16\n"
+"      FILE: a key from \"cluster genkey\", mode 0600 (no group or others)\n"
 "  -j  JSON output            -s  with counters\n"
 "  -n  numeric ports          -h  this help    -V  version\n", f);
 }
@@ -126,9 +130,15 @@ int main(int argc, char **argv)
 			usage(stderr);
 		return r;
 	}
+	if (c.obj == ILBADM_OBJ_CLUSTER && c.verb == ILBADM_VERB_GENKEY)
+		return ilbadm_cluster_genkey();
 	if (c.obj == ILBADM_OBJ_RESTORE &&
 	    ilbadm_restore_read(stdin, &script) != ILBADM_OK)
 		return ILBADM_ERR;
+	if (ilbadm_key_check(&c, err, sizeof(err))) {
+		fprintf(stderr, "ilbadm: %s\n", err);
+		return ILBADM_ERR;
+	}
 
 	/* Only now, with everything checked, talk to the kernel. */
 	if (ilbadm_nl_open(&nl, &e)) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "parse.h"
+#include "keyfile.h"
 #include "nl.h"
 #include "out.h"
 
@@ -59,6 +60,9 @@ struct ilbadm_member {
 	uint32_t heard_ms;
 	uint32_t owned;
 	uint32_t epoch;
+	bool has_incarnation, has_key_id;	/* newer modules only */
+	uint32_t incarnation;
+	uint8_t key_id;			/* of its last heartbeat, 0 none */
 };
 
 /* This node's cluster membership (CLUSTER_GET). */
@@ -82,6 +86,15 @@ struct ilbadm_cluster {
 	size_t nmbr;
 	size_t cap;
 	uint64_t st[ILB_CLS_A_MAX + 1];	/* enum ilb_cl_stats_attr, 0 if absent */
+	/* Reported by newer modules only: each has_* says it was. */
+	bool has_incarnation, has_max_weight;
+	bool has_key_state, has_key_id, has_key_next_id;
+	uint32_t incarnation;
+	uint32_t max_weight;
+	uint8_t key_state;		/* enum ilb_key_state */
+	uint8_t key_id;			/* the key this node sends with */
+	uint8_t key_next_id;		/* the other key accepted, 0 none */
+	char key_file[ILB_CLUSTER_KEY_FILE_MAX];	/* "" if not reported */
 	bool seen;
 };
 
@@ -124,6 +137,8 @@ int ilbadm_timeout_get(struct ilbadm_nl *nl, struct ilbadm_timeouts *t,
 
 /* cluster.c */
 int ilbadm_cluster(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+/* cluster genkey: needs no netlink (nor the module). */
+int ilbadm_cluster_genkey(void);
 /*
  * CLUSTER_GET into cl (free it with ilbadm_cluster_free()); 0 or -1 with e.
  * Not in a cluster: -1, e->kernel and e->err == ENOENT.

@@ -91,6 +91,17 @@ struct nl_msg *ilbadm_nl_msg(struct ilbadm_nl *nl, uint8_t cmd, bool dump)
 	return m;
 }
 
+void ilbadm_nl_msg_free(struct nl_msg *m)
+{
+	struct nlmsghdr *nlh;
+
+	if (!m)
+		return;
+	nlh = nlmsg_hdr(m);
+	explicit_bzero(nlh, nlh->nlmsg_len);
+	nlmsg_free(m);
+}
+
 struct nlattr *ilbadm_nl_put_svc_key(struct nl_msg *m,
 				     const struct ilbadm_svc_key *k)
 {
@@ -224,7 +235,7 @@ int ilbadm_nl_run(struct ilbadm_nl *nl, struct nl_msg *m,
 	e->miss_type = -1;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
-		nlmsg_free(m);
+		ilbadm_nl_msg_free(m);
 		e->err = ENOMEM;
 		return -1;
 	}
@@ -242,7 +253,7 @@ int ilbadm_nl_run(struct ilbadm_nl *nl, struct nl_msg *m,
 	if (nlh->nlmsg_flags & NLM_F_DUMP)
 		nlh->nlmsg_flags &= ~NLM_F_ACK;
 	r = nl_send(nl->sk, m);
-	nlmsg_free(m);
+	ilbadm_nl_msg_free(m);
 	if (r < 0) {
 		e->nlerr = -r;
 		nl_cb_put(cb);

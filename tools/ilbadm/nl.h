@@ -51,6 +51,12 @@ void ilbadm_nl_close(struct ilbadm_nl *nl);
 /* A request for cmd, NLM_F_DUMP if dump; NULL when out of memory. */
 struct nl_msg *ilbadm_nl_msg(struct ilbadm_nl *nl, uint8_t cmd, bool dump);
 
+/*
+ * Wipes (a request may hold a cluster key) and frees m; NULL is a no-op.
+ * ilbadm_nl_run() frees its message so.
+ */
+void ilbadm_nl_msg_free(struct nl_msg *m);
+
 /* Opens ILB_A_SERVICE and puts the key; close it with nla_nest_end(). */
 struct nlattr *ilbadm_nl_put_svc_key(struct nl_msg *m,
 				     const struct ilbadm_svc_key *k);

@@ -43,10 +43,14 @@ static const struct word verbs[] = {
 	{ "ls", ILBADM_VERB_SHOW },
 	{ "join", ILBADM_VERB_JOIN },
 	{ "leave", ILBADM_VERB_LEAVE },
+	{ "genkey", ILBADM_VERB_GENKEY },
 	{ NULL, 0 }
 };
 
-/* Keywords that take one value; all but peer at most once. */
+/*
+ * Keywords that take one value (insecure: none, a flag); all but peer at
+ * most once.
+ */
 #define KW_SCHED	(1U << 0)
 #define KW_FWD		(1U << 1)
 #define KW_WEIGHT	(1U << 2)
@@ -65,6 +69,9 @@ static const struct word verbs[] = {
 #define KW_CLUSTER	(1U << 15)
 #define KW_SYNC		(1U << 16)
 #define KW_CACHE	(1U << 17)
+#define KW_MAX_WEIGHT	(1U << 18)
+#define KW_KEY		(1U << 19)
+#define KW_INSECURE	(1U << 20)
 
 static const struct word keywords[] = {
 	{ "sched", KW_SCHED },
@@ -85,6 +92,9 @@ static const struct word keywords[] = {
 	{ "cluster", KW_CLUSTER },
 	{ "sync", KW_SYNC },
 	{ "cache", KW_CACHE },
+	{ "max-weight", KW_MAX_WEIGHT },
+	{ "key", KW_KEY },
+	{ "insecure", KW_INSECURE },
 	{ NULL, 0 }
 };
 
@@ -130,6 +140,13 @@ static const char *const member_state_names[__ILB_MEMBER_STATE_MAX] = {
 	[ILB_MEMBER_SELF] = "self",
 	[ILB_MEMBER_ALIVE] = "alive",
 	[ILB_MEMBER_DEAD] = "dead",
+};
+
+static const char *const key_state_names[__ILB_KEY_STATE_MAX] = {
+	[ILB_KEY_NONE] = "none",
+	[ILB_KEY_STABLE] = "stable",
+	[ILB_KEY_PENDING] = "pending",
+	[ILB_KEY_DRAINING] = "draining",
 };
 
 static const char *const role_names[__ILB_ROLE_MAX] = {
@@ -217,6 +234,11 @@ const char *ilbadm_member_state_name(unsigned int v)
 {
 	return v < ARRAY_SIZE(member_state_names) ? member_state_names[v] :
 						     NULL;
+}
+
+const char *ilbadm_key_state_name(unsigned int v)
+{
+	return v < ARRAY_SIZE(key_state_names) ? key_state_names[v] : NULL;
 }
 
 const char *ilbadm_role_name(unsigned int v)
@@ -443,9 +465,28 @@ int ilbadm_parse_ifname(const char *s, char dev[ILBADM_IFNAMSIZ], char *err,
 	return 0;
 }
 
+int ilbadm_parse_key_file(const char *s, char file[ILB_CLUSTER_KEY_FILE_MAX],
+			  char *err, size_t len)
+{
+	size_t n = strlen(s), i;
+
+	if (!n)
+		return fail(err, len, "bad key file \"\" (a file name)");
+	if (n >= ILB_CLUSTER_KEY_FILE_MAX)
+		return fail(err, len,
+			    "bad key file \"%.16s...\" (at most %d bytes)", s,
+			    ILB_CLUSTER_KEY_FILE_MAX - 1);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return fail(err, len,
+				    "bad key file (a control character in its name)");
+	memcpy(file, s, n + 1);
+	return 0;
+}
+
 const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
 {
-	static const char *const names[][7] = {
+	static const char *const names[][8] = {
 		[ILBADM_OBJ_SERVICE] = { "service", "service add",
 					 "service set", "service del",
 					 "service show" },
@@ -461,7 +502,7 @@ const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
 		[ILBADM_OBJ_RESTORE] = { "restore" },
 		[ILBADM_OBJ_CLUSTER] = { "cluster", NULL, "cluster set", NULL,
 					 "cluster show", "cluster join",
-					 "cluster leave" },
+					 "cluster leave", "cluster genkey" },
 	};
 	const char *n = NULL;
 
@@ -528,9 +569,9 @@ static int parse_keywords(int argc, char *const argv[], int i,
 	const char *name = ilbadm_cmd_name(c);
 	unsigned int seen = 0, n;
 	const char *v;
-	int kw, r = 0;
+	int kw, r = 0, step;
 
-	for (; i < argc; i += 2) {
+	for (; i < argc; i += step) {
 		kw = lookup(keywords, argv[i]);
 		if (kw < 0 || !((unsigned int)kw & allowed))
 			return fail(err, len, "%s: unknown argument \"%s\"",
@@ -539,6 +580,12 @@ static int parse_keywords(int argc, char *const argv[], int i,
 			return fail(err, len, "%s: \"%s\" given twice", name,
 				    argv[i]);
 		seen |= (unsigned int)kw;
+		step = 1;
+		if (kw == KW_INSECURE) {	/* a flag: no value */
+			c->insecure = true;
+			continue;
+		}
+		step = 2;
 		if (i + 1 >= argc)
 			return fail(err, len, "%s: missing value after \"%s\"",
 				    name, argv[i]);
@@ -643,6 +690,16 @@ static int parse_keywords(int argc, char *const argv[], int i,
 					     &c->cache, err, len);
 			c->has_cache = true;
 			break;
+		case KW_MAX_WEIGHT:
+			r = ilbadm_parse_u32(v, "max-weight", 0,
+					     ILB_MEMBER_WEIGHT_MAX,
+					     &c->max_weight, err, len);
+			c->has_max_weight = true;
+			break;
+		case KW_KEY:
+			r = ilbadm_parse_key_file(v, c->key_file, err, len);
+			c->has_key = true;
+			break;
 		}
 		if (r)
 			return -1;
@@ -739,7 +796,8 @@ static int parse_timeout(int argc, char *const argv[], int i,
 
 #define KW_JOIN	(KW_ID | KW_ADDR | KW_DEV | KW_WEIGHT | KW_SCORE | \
 		 KW_HELLO_MS | KW_DEAD_MS | KW_PORT | KW_PEER | KW_CLUSTER | \
-		 KW_SYNC | KW_CACHE)
+		 KW_SYNC | KW_CACHE | KW_MAX_WEIGHT | KW_KEY | KW_INSECURE)
+#define KW_CL_SET (KW_SYNC | KW_CACHE | KW_WEIGHT | KW_MAX_WEIGHT | KW_KEY)
 
 static int parse_cluster(int argc, char *const argv[], int i,
 			 struct ilbadm_cmd *c, char *err, size_t len)
@@ -757,16 +815,22 @@ static int parse_cluster(int argc, char *const argv[], int i,
 			return fail(err, len,
 				    "cluster join: dead-ms %u must be greater than hello-ms %u",
 				    c->dead_ms, c->hello_ms);
+		if (c->has_key && c->insecure)
+			return fail(err, len,
+				    "cluster join: \"key\" and \"insecure\" exclude each other");
+		if (!c->has_key && !c->insecure)
+			return fail(err, len,
+				    "cluster join needs \"key FILE\" (see \"ilbadm cluster genkey\"), or \"insecure\" for a cluster without authentication");
 		return 0;
 	case ILBADM_VERB_SET:
-		if (parse_keywords(argc, argv, i, KW_SYNC | KW_CACHE | KW_WEIGHT,
-				   c, err, len))
+		if (parse_keywords(argc, argv, i, KW_CL_SET, c, err, len))
 			return -1;
-		if (!c->has_sync && !c->has_cache && !c->has_weight)
+		if (!c->has_sync && !c->has_cache && !c->has_weight &&
+		    !c->has_max_weight && !c->has_key)
 			return fail(err, len,
-				    "cluster set: nothing to change (sync, cache, weight)");
+				    "cluster set: nothing to change (sync, cache, weight, max-weight, key)");
 		return 0;
-	default:	/* leave, show */
+	default:	/* leave, show, genkey */
 		return no_more(argc, argv, i, c, err, len);
 	}
 }
@@ -788,7 +852,8 @@ static unsigned int object_verbs(enum ilbadm_obj obj)
 		return 1U << ILBADM_VERB_SET | 1U << ILBADM_VERB_SHOW;
 	case ILBADM_OBJ_CLUSTER:
 		return 1U << ILBADM_VERB_JOIN | 1U << ILBADM_VERB_LEAVE |
-		       1U << ILBADM_VERB_SET | 1U << ILBADM_VERB_SHOW;
+		       1U << ILBADM_VERB_SET | 1U << ILBADM_VERB_SHOW |
+		       1U << ILBADM_VERB_GENKEY;
 	default:
 		return 0;
 	}
@@ -810,7 +875,7 @@ static const char *verb_list(enum ilbadm_obj obj)
 	case ILBADM_OBJ_TIMEOUT:
 		return "set, show";
 	case ILBADM_OBJ_CLUSTER:
-		return "join, leave, set, show";
+		return "join, leave, set, show, genkey";
 	default:
 		return "show";
 	}

@@ -43,6 +43,7 @@ enum ilbadm_verb {
 	ILBADM_VERB_SHOW,
 	ILBADM_VERB_JOIN,	/* cluster */
 	ILBADM_VERB_LEAVE,	/* cluster */
+	ILBADM_VERB_GENKEY,	/* cluster */
 };
 
 /* A service's key. addr is in network byte order, port in host order. */
@@ -102,6 +103,12 @@ struct ilbadm_cmd {
 	uint8_t sync;			/* enum ilb_sync_mode */
 	bool has_cache;
 	uint32_t cache;
+	bool has_max_weight;
+	uint32_t max_weight;		/* 0..ILB_MEMBER_WEIGHT_MAX */
+	/* The key file as given: read (keyfile.c) only when the command runs. */
+	bool has_key;
+	char key_file[ILB_CLUSTER_KEY_FILE_MAX];
+	bool insecure;			/* join: no key, no MAC */
 };
 
 /*
@@ -133,6 +140,12 @@ int ilbadm_parse_score(const char *s, uint8_t *v, char *err, size_t len);
 int ilbadm_parse_sync(const char *s, uint8_t *v, char *err, size_t len);
 /* A member ID: 1..4294967295 in decimal, 0x-hex, or a.b.c.d (as a number). */
 int ilbadm_parse_member_id(const char *s, uint32_t *v, char *err, size_t len);
+/*
+ * A key file's name: 1..ILB_CLUSTER_KEY_FILE_MAX - 1 bytes, no control
+ * characters (errors and save stay one line); copied into file.
+ */
+int ilbadm_parse_key_file(const char *s, char file[ILB_CLUSTER_KEY_FILE_MAX],
+			  char *err, size_t len);
 /* An interface name as the kernel accepts it; copied into dev. */
 int ilbadm_parse_ifname(const char *s, char dev[ILBADM_IFNAMSIZ], char *err,
 			size_t len);
@@ -153,6 +166,7 @@ const char *ilbadm_conn_state_name(unsigned int state);
 const char *ilbadm_score_name(unsigned int score);
 const char *ilbadm_sync_name(unsigned int sync);
 const char *ilbadm_member_state_name(unsigned int state);
+const char *ilbadm_key_state_name(unsigned int state);
 const char *ilbadm_role_name(unsigned int role);
 
 /* "198.51.100.1" (buf of at least 16 bytes). addr in network byte order. */

@@ -3,7 +3,8 @@
  * ilbadm restore: read commands (as save prints them) from a file, check
  * them all, then run them in order over one socket, stopping at the first
  * error. Blank lines and '#' comments are skipped; a line may start with
- * the word "ilbadm".
+ * the word "ilbadm". Key files are read when their lines are checked too
+ * (and again when they run), so a bad one changes nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +70,14 @@ int ilbadm_restore_read(FILE *f, struct ilbadm_script *s)
 			snprintf(err, sizeof(err), "restore cannot be nested");
 			goto bad;
 		}
+		if (c.obj == ILBADM_OBJ_CLUSTER &&
+		    c.verb == ILBADM_VERB_GENKEY) {
+			snprintf(err, sizeof(err),
+				 "cluster genkey is not a configuration");
+			goto bad;
+		}
+		if (ilbadm_key_check(&c, err, sizeof(err)))
+			goto bad;
 		if (append(s, &cap, &c, line)) {
 			snprintf(err, sizeof(err), "%s", strerror(ENOMEM));
 			goto bad;

@@ -8,11 +8,18 @@
  * cluster membership if the node has joined one; every value spelled out
  * (sched and fwd of services; weight, fwd and state of servers; every
  * option of the join but peers, which appear sorted and only if there are
- * some) and always numeric. The join comes last so that a restored node
- * takes its share of the connections only once it has its services.
+ * some, and max-weight, only if it is not the largest) and always numeric.
+ * The join comes last so that a restored node takes its share of the
+ * connections only once it has its services.
+ *
+ * The cluster key is never printed: the join names the key file the module
+ * was given ("key FILE"), or says "insecure". A key the module has not from
+ * a file that restore can name leaves a comment instead of the join.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <net/if.h>
 
 #include "ilbadm.h"
@@ -31,10 +38,42 @@ static int cluster_load(struct ilbadm_nl *nl, struct ilbadm_cluster *cl)
 	return ILBADM_ERR;
 }
 
+/*
+ * Whether restore can read the key file's name back as one word: not empty,
+ * no blanks, no '#' (a comment), no control characters.
+ */
+static bool key_file_savable(const char *f)
+{
+	const unsigned char *p;
+
+	if (!*f)
+		return false;
+	for (p = (const unsigned char *)f; *p; p++)
+		if (*p <= ' ' || *p == '#' || *p == 0x7f)
+			return false;
+	return true;
+}
+
 static void cluster_print(const struct ilbadm_cluster *cl, const char *dev)
 {
 	char a[ILBADM_ADDRPORT_LEN], n1[12], n2[12];
+	bool keyed = cl->has_key_state && cl->key_state != ILB_KEY_NONE;
 	size_t i;
+
+	if (keyed && !cl->key_file[0]) {
+		puts("# cluster key was not given by a file: join it by hand");
+		fprintf(stderr,
+			"ilbadm: %ssave: warning: the cluster key was not given by a file: no cluster join line\n",
+			ilbadm_err_prefix);
+		return;
+	}
+	if (keyed && !key_file_savable(cl->key_file)) {
+		puts("# cluster key file name has blanks, '#' or control characters: join it by hand");
+		fprintf(stderr,
+			"ilbadm: %ssave: warning: the cluster key file name cannot be restored: no cluster join line\n",
+			ilbadm_err_prefix);
+		return;
+	}
 
 	printf("cluster join id %u addr %s dev %s weight %u score %s hello-ms %u dead-ms %u port %u",
 	       cl->id, ilbadm_fmt_ipv4(cl->addr, a, sizeof(a)), dev,
@@ -43,9 +82,16 @@ static void cluster_print(const struct ilbadm_cluster *cl, const char *dev)
 	       cl->hello_ms, cl->dead_ms, cl->port);
 	for (i = 0; i < cl->npeers; i++)
 		printf(" peer %s", ilbadm_fmt_ipv4(cl->peers[i], a, sizeof(a)));
-	printf(" cluster %u sync %s cache %u\n", cl->cluster,
+	printf(" cluster %u sync %s cache %u", cl->cluster,
 	       ilbadm_name_or_num(ilbadm_sync_name(cl->sync), cl->sync, n2),
 	       cl->cache);
+	if (cl->has_max_weight && cl->max_weight != ILB_MEMBER_WEIGHT_MAX)
+		printf(" max-weight %u", cl->max_weight);
+	/* A module without keys reports no state: it is insecure too. */
+	if (keyed)
+		printf(" key %s\n", cl->key_file);
+	else
+		puts(" insecure");
 }
 
 int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)

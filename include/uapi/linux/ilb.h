@@ -224,12 +224,24 @@ enum ilb_cl_attr {
 	ILB_CL_A_GROUP,		/* be32: multicast group, reply only */
 	ILB_CL_A_VIEW_AGE_MS,	/* u32: ms since the view last changed, reply */
 	ILB_CL_A_PAD,
+	ILB_CL_A_KEY,		/* binary, ILB_CLUSTER_KEY_LEN: the cluster key;
+				 * write only, never in a reply
+				 */
+	ILB_CL_A_KEY_FILE,	/* string: where the key came from (for save) */
+	ILB_CL_A_INSECURE,	/* flag: join without a key (no MAC) */
+	ILB_CL_A_KEY_ID,	/* u8: id of the key this node sends with, reply */
+	ILB_CL_A_KEY_NEXT_ID,	/* u8: id of the other key accepted, reply */
+	ILB_CL_A_KEY_STATE,	/* u8: enum ilb_key_state, reply only */
+	ILB_CL_A_MAX_WEIGHT,	/* u32: largest weight a member may claim */
+	ILB_CL_A_INCARNATION,	/* u32: this node's incarnation, reply only */
 	__ILB_CL_A_MAX,
 };
 #define ILB_CL_A_MAX (__ILB_CL_A_MAX - 1)
 
 #define ILB_CLUSTER_PORT	7219		/* default UDP port */
-#define ILB_CLUSTER_GROUP	0xefff4c42	/* 239.255.76.66, TTL 1 */
+#define ILB_CLUSTER_KEY_LEN	32		/* bytes of a cluster key */
+#define ILB_CLUSTER_KEY_FILE_MAX 256		/* ILB_CL_A_KEY_FILE, NUL incl. */
+#define ILB_CLUSTER_GROUP	0xefff4c42	/* 239.255.76.66, TTL 255 (GTSM) */
 #define ILB_CLUSTER_MAX_MEMBERS	64
 #define ILB_CLUSTER_MAX_PEERS	16
 #define ILB_HELLO_MS_MIN	10
@@ -240,6 +252,19 @@ enum ilb_sync_mode {
 	ILB_SYNC_TARGETED,	/* backup + the ingress of the first packet */
 	ILB_SYNC_BROADCAST,	/* every member */
 	__ILB_SYNC_MAX,
+};
+
+/*
+ * Key rotation (ILB_CMD_CLUSTER_SET with ILB_CL_A_KEY): the new key is
+ * accepted at once and sent with once every live member accepts it; the
+ * old one is accepted until every live member sends with the new one.
+ */
+enum ilb_key_state {
+	ILB_KEY_NONE,		/* insecure: no key, no MAC */
+	ILB_KEY_STABLE,		/* one key */
+	ILB_KEY_PENDING,	/* sending with the old key, new one accepted */
+	ILB_KEY_DRAINING,	/* sending with the new key, old one accepted */
+	__ILB_KEY_STATE_MAX,
 };
 
 enum ilb_member_state {
@@ -258,6 +283,8 @@ enum ilb_mbr_attr {
 	ILB_MBR_A_HEARD_MS,	/* u32: milliseconds since last heard */
 	ILB_MBR_A_OWNED,	/* u32: connections it owns (its heartbeat) */
 	ILB_MBR_A_EPOCH,	/* u32: its view epoch (its heartbeat) */
+	ILB_MBR_A_INCARNATION,	/* u32: its incarnation */
+	ILB_MBR_A_KEY_ID,	/* u8: key id of its last heartbeat, 0 none */
 	__ILB_MBR_A_MAX,
 };
 #define ILB_MBR_A_MAX (__ILB_MBR_A_MAX - 1)
@@ -289,6 +316,16 @@ enum ilb_cl_stats_attr {
 	ILB_CLS_A_CACHE_EVICT,	/* cached associations evicted (LRU) */
 	ILB_CLS_A_EPOCH_MISMATCH, /* messages from a different view */
 	ILB_CLS_A_CTRL_TX_BYTES, /* all cluster bytes sent but forwarded */
+	ILB_CLS_A_MAC_FAIL,	/* tag did not verify */
+	ILB_CLS_A_REPLAY,	/* sequence number seen or too old */
+	ILB_CLS_A_STALE_INCARNATION, /* from an older incarnation */
+	ILB_CLS_A_UNKNOWN_KEY,	/* key id not accepted (or no tag) */
+	ILB_CLS_A_NOT_FOR_US,	/* not to our address or group, or off the link */
+	ILB_CLS_A_TTL,		/* on the cluster link with TTL < 255 (GTSM) */
+	ILB_CLS_A_REC_UNKNOWN,	/* records of an unknown type, skipped */
+	ILB_CLS_A_SESSION_RESET, /* sync sessions restarted (nak, timeouts) */
+	ILB_CLS_A_KEY_SWITCH,	/* key rotation steps taken */
+	ILB_CLS_A_RECLAIMED,	/* slots of long-dead members freed */
 	ILB_CLS_A_PAD,
 	__ILB_CLS_A_MAX,
 };
