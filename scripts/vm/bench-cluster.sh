@@ -20,7 +20,8 @@
 #      eth2 comes back up after each round;
 #   3. control messages and bytes per new connection, targeted and
 #      broadcast sync (and cache 0), 3 and 5 ILBs, from every node's
-#      counters, heartbeats subtracted;
+#      counters, heartbeats subtracted; and 3 ILBs joined insecure, for
+#      the bytes the MAC costs (goal: at most 10% more);
 #   4. the share of packets forwarded to a peer: sum(fwd_tx) / sum(direct)
 #      over all nodes, short connections and long downloads.
 #
@@ -73,8 +74,15 @@ import time
 
 PFX = os.environ["ILB_PREFIX"]
 ILBADM = os.environ["ILBADM"]
-HELLO_BYTES = 16 + 28   # header + hello body (UDP payload)
-ACK_BYTES = 16 + 8      # header + ack body
+# UDP payload bytes, wire v2: header 28, tag 16 when keyed; a hello has
+# 14 fixed bytes, its ADDR record (7) and, keyed, its KEYS record (3)
+HELLO_BYTES = {True: 28 + 16 + 14 + 7 + 3, False: 28 + 14 + 7}
+ACK_BYTES = {True: 28 + 16 + 9, False: 28 + 9}
+
+
+def keyed(mode):
+    """Is a sync run's cluster keyed? (the "insecure" run is not)"""
+    return mode != "insecure"
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 _fds = {}
@@ -750,19 +758,24 @@ def cmd_report(a):
           "client, every request a new connection; long: downloads of "
           "1 MiB at 250 kB/s" % int(a[1]))
     rows = []
+    mac_cost = {}
     for r in srows:
         d, n = r["d"], max(1, r["conns"])
-        ctrl_ex = d["ctrl_tx_bytes"] - HELLO_BYTES * d["hello_tx"]
-        other = ctrl_ex - d["sync_tx_bytes"] - ACK_BYTES * d["ack_tx"]
+        hb, ab = HELLO_BYTES[keyed(r["mode"])], ACK_BYTES[keyed(r["mode"])]
+        ctrl_ex = d["ctrl_tx_bytes"] - hb * d["hello_tx"]
+        other = ctrl_ex - d["sync_tx_bytes"] - ab * d["ack_tx"]
+        if r["run"] == "short" and r["mode"] in ("targeted", "insecure") \
+                and r["nodes"] == 3:
+            mac_cost[r["mode"]] = ctrl_ex / n
         rows.append([r["nodes"], r["mode"], r["run"], r["conns"],
                      q(r["conns"] / r["dur"]) if r.get("dur") else "-",
                      q(d["sync_tx"] / n, 2), q(d["recs_tx"] / n, 2),
                      q(d["sync_tx_bytes"] / n, 1), q(d["ack_tx"] / n, 2),
-                     q(ACK_BYTES * d["ack_tx"] / n, 1),
+                     q(ab * d["ack_tx"] / n, 1),
                      q((d["sync_tx"] + d["ack_tx"]) / n, 2),
                      q(ctrl_ex / n, 1),
                      q(d["recs_tx"] / max(1, d["sync_tx"]), 1),
-                     q(HELLO_BYTES * d["hello_tx"] / r["secs"]),
+                     q(hb * d["hello_tx"] / r["secs"]),
                      other, d["retrans"]])
         tag = "%d ILBs %s %s" % (r["nodes"], r["mode"], r["run"])
         if other:
@@ -800,15 +813,27 @@ def cmd_report(a):
                  "ctrl B", "recs/sync", "hello B/s", "other B", "retrans"],
           right=set(range(3, 16)))
     print("  (per new connection, UDP payload bytes; msgs = sync + ack; "
-          "ctrl B = ctrl_tx_bytes - 44 x hello_tx, all control bytes but "
-          "heartbeats; hello B/s: the heartbeats of all nodes, per second, "
-          "for scale; other B = ctrl B - sync B - ack B, must be 0)")
+          "ctrl B = ctrl_tx_bytes - hello bytes x hello_tx (%d keyed, %d "
+          "insecure), all control bytes but heartbeats; hello B/s: the "
+          "heartbeats of all nodes, per second, for scale; other B = ctrl "
+          "B - sync B - ack B, must be 0; insecure: the same cluster joined "
+          "without a key, no tags)" % (HELLO_BYTES[True], HELLO_BYTES[False]))
+    if "targeted" in mac_cost and "insecure" in mac_cost:
+        ratio = mac_cost["targeted"] / max(1e-9, mac_cost["insecure"])
+        print("  the MAC's cost in control bytes, 3 ILBs targeted, short: "
+              "%.1f B keyed / %.1f B insecure = %.3f (goal <= 1.10: %s)" % (
+                  mac_cost["targeted"], mac_cost["insecure"], ratio,
+                  "met" if ratio <= 1.10 else "NOT met"))
+        summary.append(["control bytes per new conn, keyed / insecure",
+                        "<= 1.10", "%.3f" % ratio,
+                        "yes" if ratio <= 1.10 else "NO"])
 
     # 4. forwarding share
     print()
     print("== 4. packets forwarded to a peer under ECMP: sum(fwd_tx) / "
           "sum(direct), every node")
     rows = []
+    mac_cost = {}
     for r in srows:
         d = r["d"]
         sh = d["fwd_tx"] / d["direct"] if d["direct"] else None
@@ -1047,6 +1072,7 @@ sync_mode() {	# sync_mode MODE: on every node
 		targeted) ilbadm "$n" cluster set sync targeted ;;
 		broadcast) ilbadm "$n" cluster set sync broadcast ;;
 		cache0) ilbadm "$n" cluster set sync targeted cache 0 ;;
+		insecure) ilbadm "$n" cluster set sync targeted ;;
 		esac || return 1
 	done
 	sleep 0.5	# the heartbeats tell the others (cache 0)
@@ -1066,6 +1092,10 @@ sync_runs() {	# sync_runs NILBS MODE...
 	done
 }
 sync_runs 3 targeted broadcast cache0 || die "sync runs on 3 ILBs"
+# the same without a key: what the MAC costs, in the same boot
+leave_all
+join_all 3 insecure || die "3 ILBs did not converge insecure"
+sync_runs 3 insecure || die "sync runs on 3 insecure ILBs"
 
 # --- 2. detection time, hello 50 ms ------------------------------------------------
 leave_all

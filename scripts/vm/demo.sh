@@ -1,8 +1,9 @@
 #!/bin/bash
 # What `make demo` shows inside the VM (grows with the project): one ilb
 # node with a NAT and a DR service, then a 3-node cluster behind an ECMP
-# router that serves clients and loses a node under load without losing a
-# connection. Exits non-zero if anything the demo claims did not happen.
+# router that serves clients, refuses two rogue nodes (a wrong key, no
+# key) and loses a node under load without losing a connection. Exits
+# non-zero if anything the demo claims did not happen.
 . "$(dirname "$0")/../../tests/net/lib.sh"
 say() { printf '\n== %s\n' "$*"; }
 FAILED=0
@@ -98,14 +99,6 @@ route() {
 	ecmp_nexthops | sed 's/[[:space:]]*$//; s/^\t/  /; s/^/    /'
 }
 
-# self_owned NS: the connections a node says it owns
-self_owned() {
-	cluster_show "$1" | python3 -c '
-import json, sys
-print(sum(m["owned"] for m in json.load(sys.stdin)["members"]
-          if m["state"] == "self"))'
-}
-
 say "A 3-node ilb cluster behind an ECMP router"
 cat <<'EOF'
   clients c1 c2 -- router rt ==ECMP==> ilb1 | ilb2 | ilb3 -- srv1 srv2 srv3
@@ -121,10 +114,11 @@ for i in 1 2 3; do
 	nginx_start "srv$i" 80 "srv$i" || setup_ok=0
 	dr_server "srv$i" "$ILB_VIP"
 done
+echo "  once: ilbadm cluster genkey > cluster.key; chmod 600 cluster.key (copied to every node)"
 echo "  on each of ilb1..ilb3 (N = 1..3):"
 echo "    ilbadm service add tcp $ILB_VIP:80 sched wlc fwd dr"
 echo "    ilbadm server add tcp $ILB_VIP:80 $(server_addr 1)   (and $(server_addr 2), $(server_addr 3))"
-echo "    ilbadm cluster join id N addr $NET_SYNC.N dev eth2"
+echo "    ilbadm cluster join id N addr $NET_SYNC.N dev eth2 key cluster.key"
 for i in 1 2 3; do
 	ilbadm "ilb$i" service add tcp "$ILB_VIP:80" sched wlc fwd dr ||
 		setup_ok=0
@@ -192,7 +186,7 @@ for n in "${NODES[@]}"; do
 	nin=$((f + d - rx))	# packets that came from the router
 	tin=$((tin + nin)) tfwd=$((tfwd + f))
 	printf '    %s %6s %7d %7d %7d  %s of %s (%s)\n' "$n" \
-		"$(self_owned "$n")" "$f" "$rx" "$d" "$f" "$nin" "$(pct "$f" "$nin")"
+		"$(cluster_self_owned "$n")" "$f" "$rx" "$d" "$f" "$nin" "$(pct "$f" "$nin")"
 done
 echo "  in all, $tfwd of $tin packets ($(pct "$tfwd" "$tin")) took one extra hop, to the ILB"
 echo "  owning their connection; the ingress ILB sent the rest straight to a server"
@@ -211,6 +205,50 @@ for r in owned backup cache; do
 done | sed 's/^/    /'
 grep -q "role owned " "$TMPD/conns" && grep -q "role backup " "$TMPD/conns" ||
 	fail "ilb1 holds no owned or no backup entries"
+
+say "Rogue nodes on the cluster link"
+echo "  Two more hosts on the cluster link run ilb and try to join with the"
+echo "  largest weight, 65535: with it they would own almost every connection."
+echo "  rogue1 has a key of its own, rogue2 joins without one (insecure)."
+ns_add rogue1
+ns_add rogue2
+bridge_attach sync rogue1 eth0 "$NET_SYNC.66/24"
+bridge_attach sync rogue2 eth0 "$NET_SYNC.67/24"
+(umask 077; "$ILBADM" cluster genkey >"$TMPD/rogue.key")
+declare -A R0
+for n in "${NODES[@]}"; do R0[$n]=$(cstat "$n" mac_fail unknown_key); done
+echo "  rogue1# ilbadm cluster join id 66 addr $NET_SYNC.66 dev eth0 weight 65535 key rogue.key"
+ilbadm rogue1 cluster join id 66 addr "$NET_SYNC.66" dev eth0 weight 65535 \
+	key "$TMPD/rogue.key" || fail "rogue1 could not even join its own cluster"
+echo "  rogue2# ilbadm cluster join id 67 addr $NET_SYNC.67 dev eth0 weight 65535 insecure"
+ilbadm rogue2 cluster join id 67 addr "$NET_SYNC.67" dev eth0 weight 65535 \
+	insecure || fail "rogue2 could not even join its own cluster"
+sleep 3
+r=$(ns c1 $HTTPC "$ILB_VIP" 80 100)
+httpc_ok "$r" 100 || fail "requests failed while the rogues were on the link"
+echo "  after 3 s and 100 more requests (all answered: $(json_get "$r" ok)/100):"
+echo "          members  refused: bad tag  unknown key"
+for n in "${NODES[@]}"; do
+	read -r m0 u0 <<<"${R0[$n]}"
+	read -r m1 u1 <<<"$(cstat "$n" mac_fail unknown_key)"
+	nm=$(cluster_show "$n" | python3 -c '
+import json, sys
+print(",".join(str(m["id"]) for m in json.load(sys.stdin)["members"]
+               if m["state"] in ("self", "alive")))')
+	printf '    %s %9s  %16d  %11d\n' "$n" "$nm" $((m1 - m0)) $((u1 - u0))
+	case ",$nm," in *,66,* | *,67,*) fail "$n lists a rogue as a member" ;; esac
+	[ $((m1 - m0 + u1 - u0)) -gt 0 ] || fail "$n did not count the rogues' heartbeats"
+done
+echo "  rogue1 sees $(cluster_show rogue1 | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+print(sum(1 for m in c["members"] if m["state"] in ("self", "alive")),
+      "member(s), and refused", c["stats"]["mac_fail"] + c["stats"]["unknown_key"],
+      "messages of the real cluster")')"
+echo "  (no key, or a key of another id: unknown_key; a wrong key that happens to"
+echo "  have the cluster key's id, 1 in 255: its tags fail, mac_fail)"
+ns_del rogue1
+ns_del rogue2
 
 say "Killing ilb2 under load"
 BIGSHA=$(sha256sum </tmp/ilb-big.bin | cut -d' ' -f1)
