@@ -44,6 +44,26 @@ void ilb_cluster_tx_kick(struct ilb_cluster *cl)
 }
 
 /*
+ * Acks due: sent a moment later (ILB_ACK_DELAY_MS), so that one covers
+ * every sync message that came meanwhile, or rides on a sync message that
+ * goes out first; well within the sender's retransmit timeout.
+ */
+void ilb_cluster_ack_kick(struct ilb_cluster *cl)
+{
+	if (!READ_ONCE(cl->dying))
+		queue_delayed_work(ilb_cl_wq, &cl->ack_work,
+				   msecs_to_jiffies(ILB_ACK_DELAY_MS));
+}
+
+static void ilb_cl_ack_work(struct work_struct *work)
+{
+	struct ilb_cluster *cl = container_of(to_delayed_work(work),
+					      struct ilb_cluster, ack_work);
+
+	ilb_cluster_tx_kick(cl);
+}
+
+/*
  * A member by ID (RCU read side, or cl->lock). A slot may be emptied or
  * refilled meanwhile (ilb_cl_reclaim): a reader then misses that member
  * once, as if its message were lost.
@@ -658,6 +678,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	timer_setup(&cl->timer, ilb_cl_timer, 0);
 	INIT_DELAYED_WORK(&cl->view_work, ilb_cl_view_work);
 	INIT_WORK(&cl->tx_work, ilb_peer_tx_work);
+	INIT_DELAYED_WORK(&cl->ack_work, ilb_cl_ack_work);
 
 	v = ilb_view_build(cl, &reset);
 	if (!v) {
@@ -700,6 +721,7 @@ int ilb_cluster_leave(struct ilb_net *in)
 	/* no packet and no data path uses it now; stop the workers */
 	del_timer_sync(&cl->timer);
 	cancel_delayed_work_sync(&cl->view_work);
+	cancel_delayed_work_sync(&cl->ack_work);
 	cancel_work_sync(&cl->tx_work);
 	ilb_cl_socket_close(cl);
 	ilb_sync_view_change(cl, NULL, true, 0);

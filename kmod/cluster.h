@@ -21,6 +21,7 @@
 #define ILB_SYNC_QUEUE_MAX	1024	/* messages queued per peer */
 #define ILB_SYNC_QUEUE_BULK	65536	/* ... by a view change's walk */
 #define ILB_SYNC_RTO_RESET	8	/* timeouts without an ack: new session */
+#define ILB_ACK_DELAY_MS	5	/* an ack waits this long to ride along */
 /* Room for records in one sync message: an ACK record may ride on it. */
 #define ILB_SYNC_BODY_MAX	(ILB_WIRE_MAX_LEN - ILB_WIRE_HDR_MAX - \
 				 ILB_WIRE_ACK_REC_LEN)
@@ -186,6 +187,7 @@ struct ilb_cluster {
 	struct timer_list timer;	/* heartbeats, deaths, retransmits */
 	struct delayed_work view_work;	/* view changes and their walks */
 	struct work_struct tx_work;	/* sends queued sync messages, acks */
+	struct delayed_work ack_work;	/* a moment later: the acks due */
 	bool dying;
 
 	struct ilb_cls_pcpu __percpu *stats;
@@ -243,6 +245,7 @@ struct ilb_peer *ilb_cluster_member(struct ilb_cluster *cl, u32 id);
 void ilb_cluster_kick(struct ilb_cluster *cl);
 void ilb_cluster_kick_rotate(struct ilb_cluster *cl);
 void ilb_cluster_tx_kick(struct ilb_cluster *cl);
+void ilb_cluster_ack_kick(struct ilb_cluster *cl);
 u32 ilb_cluster_owned(struct ilb_net *in);
 
 /* peer.c */

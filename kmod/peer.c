@@ -198,13 +198,14 @@ static void ilb_peer_take_ack(struct ilb_peer *p, struct ilb_msg_ack *a)
 }
 
 /*
- * An ack on its own waits a moment (to the next tick at most, well within
- * the sender's retransmit timeout) for a sync message to ride on, and
- * covers every message that arrived meanwhile; a nak goes at once.
+ * An ack on its own waits a moment (ILB_ACK_DELAY_MS, ilb_cluster_ack_kick)
+ * for a sync message to ride on, and covers every message that arrived
+ * meanwhile; a nak goes at once.
  */
 static bool ilb_peer_ack_now(const struct ilb_peer *p, unsigned long now)
 {
-	return p->nak_due || time_after(now, p->ack_at);
+	return p->nak_due ||
+	       !time_before(now, p->ack_at + msecs_to_jiffies(ILB_ACK_DELAY_MS));
 }
 
 /* Collect what @p is due: new messages within the window, retransmits
@@ -254,7 +255,9 @@ static void ilb_peer_collect(struct ilb_cluster *cl, struct ilb_peer *p,
 		p->ack_due = false;
 		p->nak_due = false;
 	}
-	if (p->ack_due && ilb_peer_ack_now(p, now)) {
+	if (p->ack_due && !ilb_peer_ack_now(p, now))
+		ilb_cluster_ack_kick(cl);	/* not yet: in a moment */
+	else if (p->ack_due) {
 		struct ilb_msg_ack a;
 		u8 buf[ILB_WIRE_ACK_LEN];
 

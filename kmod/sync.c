@@ -320,7 +320,7 @@ void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 	spin_unlock(&p->lock);
 	if (m->sync.has_ack)
 		ilb_peer_ack_rcv(cl, p, &m->sync.ack);
-	ilb_cluster_tx_kick(cl);
+	ilb_cluster_ack_kick(cl);
 	if (m->sync.nunknown)
 		ilb_cls_add(cl, ILB_CLS_REC_UNKNOWN, m->sync.nunknown);
 	if (!apply || !t || !v)

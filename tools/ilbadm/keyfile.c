@@ -19,22 +19,10 @@
 #include <openssl/evp.h>
 
 #include "keyfile.h"
+#include "parse.h"
 
 /* The most a key file may hold: one key and some trailing blanks. */
 #define KEYFILE_MAX	512
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && len) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 int ilbadm_genkey(char out[ILBADM_KEY_B64_LEN + 1], char *err, size_t len)
 {
@@ -48,7 +36,7 @@ int ilbadm_genkey(char out[ILBADM_KEY_B64_LEN + 1], char *err, size_t len)
 			if (errno == EINTR)
 				continue;
 			explicit_bzero(key, sizeof(key));
-			return fail(err, len, "getrandom: %s", strerror(errno));
+			return ilbadm_fail(err, len, "getrandom: %s", strerror(errno));
 		}
 		got += (size_t)r;
 	}
@@ -82,7 +70,7 @@ int ilbadm_key_decode(const char *s, size_t n,
 	while (n && is_blank(s[n - 1]))
 		n--;
 	if (!n)
-		return fail(err, len, "empty, not a key");
+		return ilbadm_fail(err, len, "empty, not a key");
 	/*
 	 * Checked here, not left to EVP_DecodeBlock(): it skips leading
 	 * blanks, and decodes padding as zero bytes.
@@ -100,7 +88,7 @@ int ilbadm_key_decode(const char *s, size_t n,
 	bytes = (size_t)r - pad;
 	if (bytes != ILB_CLUSTER_KEY_LEN) {
 		explicit_bzero(out, sizeof(out));
-		return fail(err, len, "a key of %zu bytes, not %d", bytes,
+		return ilbadm_fail(err, len, "a key of %zu bytes, not %d", bytes,
 			    ILB_CLUSTER_KEY_LEN);
 	}
 	/* Canonical: unused bits zero, so one key has one spelling. */
@@ -115,7 +103,7 @@ int ilbadm_key_decode(const char *s, size_t n,
 	return 0;
 bad:
 	explicit_bzero(out, sizeof(out));
-	return fail(err, len, "not a base64 key of %d bytes",
+	return ilbadm_fail(err, len, "not a base64 key of %d bytes",
 		    ILB_CLUSTER_KEY_LEN);
 }
 
@@ -132,11 +120,11 @@ int ilbadm_key_read(const char *path, uint8_t key[ILB_CLUSTER_KEY_LEN],
 
 	rp = realpath(path, NULL);
 	if (!rp)
-		return fail(err, len, "key file \"%s\": %s", path,
+		return ilbadm_fail(err, len, "key file \"%s\": %s", path,
 			    strerror(errno));
 	if (strlen(rp) >= ILB_CLUSTER_KEY_FILE_MAX) {
 		free(rp);
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "key file \"%s\": its absolute name is longer than %d bytes",
 			    path, ILB_CLUSTER_KEY_FILE_MAX - 1);
 	}
@@ -145,7 +133,7 @@ int ilbadm_key_read(const char *path, uint8_t key[ILB_CLUSTER_KEY_LEN],
 	if (fd < 0) {
 		e = errno;
 		free(rp);
-		return fail(err, len, "key file \"%s\": %s", path, strerror(e));
+		return ilbadm_fail(err, len, "key file \"%s\": %s", path, strerror(e));
 	}
 	/* The file opened, not a name that may have changed since. */
 	if (fstat(fd, &st)) {
@@ -155,13 +143,13 @@ int ilbadm_key_read(const char *path, uint8_t key[ILB_CLUSTER_KEY_LEN],
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		free(rp);
-		return fail(err, len, "key file \"%s\": not a regular file",
+		return ilbadm_fail(err, len, "key file \"%s\": not a regular file",
 			    path);
 	}
 	if (st.st_mode & 077) {
 		close(fd);
 		free(rp);
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "key file \"%s\": mode %04o, group or others can access it (chmod 600 it)",
 			    path, (unsigned int)(st.st_mode & 07777));
 	}
@@ -184,7 +172,7 @@ int ilbadm_key_read(const char *path, uint8_t key[ILB_CLUSTER_KEY_LEN],
 	if (n > KEYFILE_MAX) {
 		explicit_bzero(buf, sizeof(buf));
 		free(rp);
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "key file \"%s\": too long for one key (see \"ilbadm cluster genkey\")",
 			    path);
 	}
@@ -192,7 +180,7 @@ int ilbadm_key_read(const char *path, uint8_t key[ILB_CLUSTER_KEY_LEN],
 	explicit_bzero(buf, sizeof(buf));
 	if (r) {
 		free(rp);
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "key file \"%s\": %s (see \"ilbadm cluster genkey\")",
 			    path, why);
 	}
@@ -202,7 +190,7 @@ int ilbadm_key_read(const char *path, uint8_t key[ILB_CLUSTER_KEY_LEN],
 fail_errno:
 	close(fd);
 	free(rp);
-	return fail(err, len, "key file \"%s\": %s", path, strerror(e));
+	return ilbadm_fail(err, len, "key file \"%s\": %s", path, strerror(e));
 }
 
 int ilbadm_key_check(const struct ilbadm_cmd *c, char *err, size_t len)
@@ -216,6 +204,6 @@ int ilbadm_key_check(const struct ilbadm_cmd *c, char *err, size_t len)
 	r = ilbadm_key_read(c->key_file, key, abs, why, sizeof(why));
 	explicit_bzero(key, sizeof(key));
 	if (r)
-		return fail(err, len, "%s: %s", ilbadm_cmd_name(c), why);
+		return ilbadm_fail(err, len, "%s: %s", ilbadm_cmd_name(c), why);
 	return 0;
 }

@@ -158,8 +158,7 @@ static const char *const role_names[__ILB_ROLE_MAX] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t len, const char *fmt, ...)
+int ilbadm_fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -262,7 +261,7 @@ int ilbadm_parse_proto(const char *s, uint8_t *proto, char *err, size_t len)
 	else if (!strcmp(s, "udp"))
 		*proto = IPPROTO_UDP;
 	else
-		return fail(err, len, "bad protocol \"%s\" (tcp or udp)", s);
+		return ilbadm_fail(err, len, "bad protocol \"%s\" (tcp or udp)", s);
 	return 0;
 }
 
@@ -275,14 +274,14 @@ int ilbadm_parse_ipv4(const char *s, uint32_t *addr, char *err, size_t len)
 	 * "0x7f.1", no "256.1.1.1", no leading or trailing junk.
 	 */
 	if (inet_pton(AF_INET, s, &a) != 1)
-		return fail(err, len, "bad address \"%s\" (IPv4 a.b.c.d)", s);
+		return ilbadm_fail(err, len, "bad address \"%s\" (IPv4 a.b.c.d)", s);
 	h = ntohl(a.s_addr);
 	if ((h & 0xff000000U) == 0)
-		return fail(err, len, "bad address \"%s\" (0.0.0.0/8)", s);
+		return ilbadm_fail(err, len, "bad address \"%s\" (0.0.0.0/8)", s);
 	if ((h & 0xf0000000U) == 0xe0000000U)
-		return fail(err, len, "bad address \"%s\" (multicast)", s);
+		return ilbadm_fail(err, len, "bad address \"%s\" (multicast)", s);
 	if (h == 0xffffffffU)
-		return fail(err, len, "bad address \"%s\" (broadcast)", s);
+		return ilbadm_fail(err, len, "bad address \"%s\" (broadcast)", s);
 	*addr = a.s_addr;
 	return 0;
 }
@@ -299,7 +298,7 @@ int ilbadm_parse_u32(const char *s, const char *what, uint32_t min,
 		x = x * 10 + (unsigned int)(*p - '0');
 	}
 	if (!*s || *p || x < min || x > max)
-		return fail(err, len, "bad %s \"%s\" (%u..%u)", what, s, min,
+		return ilbadm_fail(err, len, "bad %s \"%s\" (%u..%u)", what, s, min,
 			    max);
 	*v = (uint32_t)x;
 	return 0;
@@ -323,14 +322,14 @@ int ilbadm_parse_addrport(const char *s, bool port_optional, uint32_t *addr,
 	char *colon;
 
 	if (strlen(s) >= sizeof(buf))
-		return fail(err, len, "bad address \"%.*s...\" (too long)",
+		return ilbadm_fail(err, len, "bad address \"%.*s...\" (too long)",
 			    16, s);
 	strcpy(buf, s);
 	colon = strrchr(buf, ':');
 	if (colon)
 		*colon = '\0';
 	else if (!port_optional)
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "bad address \"%s\" (ADDR:PORT, port missing)", s);
 	if (ilbadm_parse_ipv4(buf, addr, err, len))
 		return -1;
@@ -346,7 +345,7 @@ int ilbadm_parse_sched(const char *s, uint8_t *v, char *err, size_t len)
 	int i = lookup_name(sched_names, ARRAY_SIZE(sched_names), s);
 
 	if (i < 0)
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "bad sched \"%s\" (rr, wrr, lc, wlc, sh, mh)", s);
 	*v = (uint8_t)i;
 	return 0;
@@ -357,7 +356,7 @@ int ilbadm_parse_fwd(const char *s, uint8_t *v, char *err, size_t len)
 	int i = lookup_name(fwd_names, ARRAY_SIZE(fwd_names), s);
 
 	if (i < 0)
-		return fail(err, len, "bad fwd \"%s\" (nat, dr, local)", s);
+		return ilbadm_fail(err, len, "bad fwd \"%s\" (nat, dr, local)", s);
 	*v = (uint8_t)i;
 	return 0;
 }
@@ -367,7 +366,7 @@ int ilbadm_parse_state(const char *s, uint8_t *v, char *err, size_t len)
 	int i = lookup_name(state_names, ARRAY_SIZE(state_names), s);
 
 	if (i < 0)
-		return fail(err, len, "bad state \"%s\" (up, down)", s);
+		return ilbadm_fail(err, len, "bad state \"%s\" (up, down)", s);
 	*v = (uint8_t)i;
 	return 0;
 }
@@ -377,7 +376,7 @@ int ilbadm_parse_score(const char *s, uint8_t *v, char *err, size_t len)
 	int i = lookup_name(score_names, ARRAY_SIZE(score_names), s);
 
 	if (i < 0)
-		return fail(err, len, "bad score \"%s\" (hrw32, crc8)", s);
+		return ilbadm_fail(err, len, "bad score \"%s\" (hrw32, crc8)", s);
 	*v = (uint8_t)i;
 	return 0;
 }
@@ -387,7 +386,7 @@ int ilbadm_parse_sync(const char *s, uint8_t *v, char *err, size_t len)
 	int i = lookup_name(sync_names, ARRAY_SIZE(sync_names), s);
 
 	if (i < 0)
-		return fail(err, len, "bad sync \"%s\" (targeted, broadcast)",
+		return ilbadm_fail(err, len, "bad sync \"%s\" (targeted, broadcast)",
 			    s);
 	*v = (uint8_t)i;
 	return 0;
@@ -444,7 +443,7 @@ int ilbadm_parse_member_id(const char *s, uint32_t *v, char *err, size_t len)
 	*v = (uint32_t)x;
 	return 0;
 bad:
-	return fail(err, len,
+	return ilbadm_fail(err, len,
 		    "bad id \"%s\" (1..4294967295, 0x1..0xffffffff or a.b.c.d)",
 		    s);
 }
@@ -456,11 +455,11 @@ int ilbadm_parse_ifname(const char *s, char dev[ILBADM_IFNAMSIZ], char *err,
 
 	/* The kernel's dev_valid_name(). */
 	if (n >= ILBADM_IFNAMSIZ)
-		return fail(err, len, "bad dev \"%s\" (at most %d characters)",
+		return ilbadm_fail(err, len, "bad dev \"%s\" (at most %d characters)",
 			    s, ILBADM_IFNAMSIZ - 1);
 	if (!n || !strcmp(s, ".") || !strcmp(s, "..") ||
 	    strpbrk(s, "/: \t\n\v\f\r"))
-		return fail(err, len, "bad dev \"%s\" (interface name)", s);
+		return ilbadm_fail(err, len, "bad dev \"%s\" (interface name)", s);
 	memcpy(dev, s, n + 1);
 	return 0;
 }
@@ -471,14 +470,14 @@ int ilbadm_parse_key_file(const char *s, char file[ILB_CLUSTER_KEY_FILE_MAX],
 	size_t n = strlen(s), i;
 
 	if (!n)
-		return fail(err, len, "bad key file \"\" (a file name)");
+		return ilbadm_fail(err, len, "bad key file \"\" (a file name)");
 	if (n >= ILB_CLUSTER_KEY_FILE_MAX)
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "bad key file \"%.16s...\" (at most %d bytes)", s,
 			    ILB_CLUSTER_KEY_FILE_MAX - 1);
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return fail(err, len,
+			return ilbadm_fail(err, len,
 				    "bad key file (a control character in its name)");
 	memcpy(file, s, n + 1);
 	return 0;
@@ -519,11 +518,11 @@ static int parse_svc_key(int argc, char *const argv[], int *i,
 	const char *name = ilbadm_cmd_name(c);
 
 	if (*i >= argc)
-		return fail(err, len, "%s: missing PROTO VIP:PORT", name);
+		return ilbadm_fail(err, len, "%s: missing PROTO VIP:PORT", name);
 	if (ilbadm_parse_proto(argv[*i], &c->svc.proto, err, len))
 		return -1;
 	if (*i + 1 >= argc)
-		return fail(err, len, "%s: missing VIP:PORT after \"%s\"",
+		return ilbadm_fail(err, len, "%s: missing VIP:PORT after \"%s\"",
 			    name, argv[*i]);
 	if (ilbadm_parse_addrport(argv[*i + 1], false, &c->svc.addr,
 				  &c->svc.port, NULL, err, len))
@@ -540,7 +539,7 @@ static int parse_member_addr(const char *s, uint32_t *addr, char *err,
 	if (ilbadm_parse_ipv4(s, addr, err, len))
 		return -1;
 	if ((ntohl(*addr) & 0xff000000U) == 0x7f000000U)
-		return fail(err, len, "bad address \"%s\" (loopback)", s);
+		return ilbadm_fail(err, len, "bad address \"%s\" (loopback)", s);
 	return 0;
 }
 
@@ -551,7 +550,7 @@ static int parse_server_key(int argc, char *const argv[], int *i,
 	bool has_port;
 
 	if (*i >= argc)
-		return fail(err, len, "%s: missing RIP[:RPORT]",
+		return ilbadm_fail(err, len, "%s: missing RIP[:RPORT]",
 			    ilbadm_cmd_name(c));
 	if (ilbadm_parse_addrport(argv[*i], true, &c->raddr, &c->rport,
 				  &has_port, err, len))
@@ -574,10 +573,10 @@ static int parse_keywords(int argc, char *const argv[], int i,
 	for (; i < argc; i += step) {
 		kw = lookup(keywords, argv[i]);
 		if (kw < 0 || !((unsigned int)kw & allowed))
-			return fail(err, len, "%s: unknown argument \"%s\"",
+			return ilbadm_fail(err, len, "%s: unknown argument \"%s\"",
 				    name, argv[i]);
 		if ((seen & (unsigned int)kw) && kw != KW_PEER)
-			return fail(err, len, "%s: \"%s\" given twice", name,
+			return ilbadm_fail(err, len, "%s: \"%s\" given twice", name,
 				    argv[i]);
 		seen |= (unsigned int)kw;
 		step = 1;
@@ -587,7 +586,7 @@ static int parse_keywords(int argc, char *const argv[], int i,
 		}
 		step = 2;
 		if (i + 1 >= argc)
-			return fail(err, len, "%s: missing value after \"%s\"",
+			return ilbadm_fail(err, len, "%s: missing value after \"%s\"",
 				    name, argv[i]);
 		v = argv[i + 1];
 		switch (kw) {
@@ -663,7 +662,7 @@ static int parse_keywords(int argc, char *const argv[], int i,
 			break;
 		case KW_PEER:
 			if (c->npeers >= ILB_CLUSTER_MAX_PEERS)
-				return fail(err, len,
+				return ilbadm_fail(err, len,
 					    "%s: too many peers (at most %d)",
 					    name, ILB_CLUSTER_MAX_PEERS);
 			if (parse_member_addr(v, &c->peers[c->npeers], err,
@@ -671,7 +670,7 @@ static int parse_keywords(int argc, char *const argv[], int i,
 				return -1;
 			for (n = 0; n < c->npeers; n++)
 				if (c->peers[n] == c->peers[c->npeers])
-					return fail(err, len,
+					return ilbadm_fail(err, len,
 						    "%s: peer \"%s\" given twice",
 						    name, v);
 			c->npeers++;
@@ -711,7 +710,7 @@ static int no_more(int argc, char *const argv[], int i,
 		   const struct ilbadm_cmd *c, char *err, size_t len)
 {
 	if (i < argc)
-		return fail(err, len, "%s: unexpected argument \"%s\"",
+		return ilbadm_fail(err, len, "%s: unexpected argument \"%s\"",
 			    ilbadm_cmd_name(c), argv[i]);
 	return 0;
 }
@@ -728,7 +727,7 @@ static int parse_service(int argc, char *const argv[], int i,
 			return -1;
 		if (c->verb == ILBADM_VERB_SET && !c->has_sched &&
 		    !c->has_fwd)
-			return fail(err, len,
+			return ilbadm_fail(err, len,
 				    "service set: nothing to change (sched, fwd)");
 		if (c->verb == ILBADM_VERB_ADD && !c->has_sched) {
 			c->has_sched = true;
@@ -766,7 +765,7 @@ static int parse_server(int argc, char *const argv[], int i,
 			return -1;
 		if (c->verb == ILBADM_VERB_SET && !c->has_weight &&
 		    !c->has_fwd && !c->has_state)
-			return fail(err, len,
+			return ilbadm_fail(err, len,
 				    "server set: nothing to change (weight, fwd, state)");
 		if (c->verb == ILBADM_VERB_ADD && !c->has_weight) {
 			c->has_weight = true;
@@ -789,7 +788,7 @@ static int parse_timeout(int argc, char *const argv[], int i,
 			   len))
 		return -1;
 	if (!c->has_tcp && !c->has_tcpfin && !c->has_udp)
-		return fail(err, len,
+		return ilbadm_fail(err, len,
 			    "timeout set: nothing to change (tcp, tcpfin, udp)");
 	return 0;
 }
@@ -807,19 +806,19 @@ static int parse_cluster(int argc, char *const argv[], int i,
 		if (parse_keywords(argc, argv, i, KW_JOIN, c, err, len))
 			return -1;
 		if (!c->has_cl_addr)
-			return fail(err, len, "cluster join: missing addr ADDR");
+			return ilbadm_fail(err, len, "cluster join: missing addr ADDR");
 		if (!c->cl_dev[0])
-			return fail(err, len, "cluster join: missing dev IFNAME");
+			return ilbadm_fail(err, len, "cluster join: missing dev IFNAME");
 		if (c->has_hello_ms && c->has_dead_ms &&
 		    c->dead_ms <= c->hello_ms)
-			return fail(err, len,
+			return ilbadm_fail(err, len,
 				    "cluster join: dead-ms %u must be greater than hello-ms %u",
 				    c->dead_ms, c->hello_ms);
 		if (c->has_key && c->insecure)
-			return fail(err, len,
+			return ilbadm_fail(err, len,
 				    "cluster join: \"key\" and \"insecure\" exclude each other");
 		if (!c->has_key && !c->insecure)
-			return fail(err, len,
+			return ilbadm_fail(err, len,
 				    "cluster join needs \"key FILE\" (see \"ilbadm cluster genkey\"), or \"insecure\" for a cluster without authentication");
 		return 0;
 	case ILBADM_VERB_SET:
@@ -827,7 +826,7 @@ static int parse_cluster(int argc, char *const argv[], int i,
 			return -1;
 		if (!c->has_sync && !c->has_cache && !c->has_weight &&
 		    !c->has_max_weight && !c->has_key)
-			return fail(err, len,
+			return ilbadm_fail(err, len,
 				    "cluster set: nothing to change (sync, cache, weight, max-weight, key)");
 		return 0;
 	default:	/* leave, show, genkey */
@@ -890,12 +889,12 @@ int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *c,
 	if (err && len)
 		err[0] = '\0';
 	if (argc < 1) {
-		fail(err, len, "missing object");
+		ilbadm_fail(err, len, "missing object");
 		return ILBADM_USAGE;
 	}
 	obj = lookup(objects, argv[0]);
 	if (obj < 0) {
-		fail(err, len, "unknown object \"%s\"", argv[0]);
+		ilbadm_fail(err, len, "unknown object \"%s\"", argv[0]);
 		return ILBADM_USAGE;
 	}
 	c->obj = (enum ilbadm_obj)obj;
@@ -904,13 +903,13 @@ int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *c,
 		c->verb = default_verb(c->obj);
 	} else if (object_verbs(c->obj)) {
 		if (argc < 2) {
-			fail(err, len, "%s: missing verb (%s)", argv[0],
+			ilbadm_fail(err, len, "%s: missing verb (%s)", argv[0],
 			     verb_list(c->obj));
 			return ILBADM_USAGE;
 		}
 		verb = lookup(verbs, argv[1]);
 		if (verb < 0 || !(object_verbs(c->obj) & (1U << verb))) {
-			fail(err, len, "%s: unknown verb \"%s\" (%s)", argv[0],
+			ilbadm_fail(err, len, "%s: unknown verb \"%s\" (%s)", argv[0],
 			     argv[1], verb_list(c->obj));
 			return ILBADM_USAGE;
 		}

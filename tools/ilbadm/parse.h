@@ -123,6 +123,10 @@ int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *cmd,
 const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd);
 
 /* Single values; 0 on success, -1 (err filled in) on failure. */
+/* Write the message to @err (@len bytes) if given; returns -1. */
+__attribute__((format(printf, 3, 4)))
+int ilbadm_fail(char *err, size_t len, const char *fmt, ...);
+
 int ilbadm_parse_proto(const char *s, uint8_t *proto, char *err, size_t len);
 int ilbadm_parse_ipv4(const char *s, uint32_t *addr, char *err, size_t len);
 int ilbadm_parse_port(const char *s, uint16_t *port, char *err, size_t len);
