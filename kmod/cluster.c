@@ -475,12 +475,13 @@ static int ilb_hello_fresh(struct ilb_peer *p, const struct ilb_msg_hdr *h,
 	    (leaving && h->incarnation != p->rx_incarnation)) {
 		ret = ILB_CLS_STALE_INCARNATION;
 	} else {
-		if (h->incarnation > p->rx_incarnation) {
-			ilb_replay_init(&p->replay);
+		if (h->incarnation > p->rx_incarnation || !p->replay.top) {
+			/* new: what it sent before this is not for us */
+			ilb_replay_start(&p->replay, h->seq);
 			p->rx_incarnation = h->incarnation;
-		}
-		if (!ilb_replay_update(&p->replay, h->seq))
+		} else if (!ilb_replay_update(&p->replay, h->seq)) {
 			ret = ILB_CLS_REPLAY;
+		}
 	}
 	spin_unlock(&p->rx_lock);
 	return ret;

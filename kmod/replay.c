@@ -27,6 +27,17 @@ static __u64 bit_of(__u64 seq)
 	return 1ULL << (seq % ILB_REPLAY_BITS);
 }
 
+void ilb_replay_start(struct ilb_replay *w, __u64 seq)
+{
+	unsigned int i;
+
+	w->top = seq;
+	for (i = 0; i < ILB_REPLAY_WORDS; i++)
+		w->bitmap[i] = ~0ULL;
+	/* in its own word, the numbers above it are still to come */
+	w->bitmap[word_of(seq)] = (bit_of(seq) << 1) - 1;
+}
+
 int ilb_replay_check(const struct ilb_replay *w, __u64 seq)
 {
 	if (!seq)

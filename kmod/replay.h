@@ -23,6 +23,15 @@ struct ilb_replay {
 
 void ilb_replay_init(struct ilb_replay *w);
 
+/*
+ * Start a window at @seq, the first number heard from a sender (or from
+ * its new incarnation): @seq is taken, and everything below it counts as
+ * seen. A node that starts listening cannot tell the numbers the sender
+ * used before from those it has yet to send, so it refuses the former:
+ * a capture replayed to a node that joined after it was made is refused.
+ */
+void ilb_replay_start(struct ilb_replay *w, __u64 seq);
+
 /* Would @seq (non-zero) be accepted? Reads only. */
 int ilb_replay_check(const struct ilb_replay *w, __u64 seq);
 

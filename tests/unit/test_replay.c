@@ -442,10 +442,43 @@ static void test_model_high(void **state)
 	run_model(~0ULL - (1ULL << 40), 0xb16);
 }
 
+/*
+ * A window started at a sender's first number refuses every number below
+ * it (a capture made before the receiver listened), takes the first one,
+ * and takes the numbers above it once each, in any order.
+ */
+static void test_start(void **state)
+{
+	struct ilb_replay w;
+	uint64_t s, base;
+
+	(void)state;
+	for (base = 1; base < 200000; base = base * 3 + 7) {
+		ilb_replay_start(&w, base);
+		assert_int_equal(ilb_replay_check(&w, base), 0);
+		for (s = base > 3000 ? base - 3000 : 1; s < base; s++)
+			assert_int_equal(ilb_replay_check(&w, s), 0);
+		/* above: every one once, backwards within a few words */
+		for (s = base + 200; s > base; s--)
+			assert_int_equal(ilb_replay_update(&w, s), 1);
+		for (s = base + 200; s > base; s--)
+			assert_int_equal(ilb_replay_update(&w, s), 0);
+		assert_int_equal(ilb_replay_update(&w, base + 201), 1);
+	}
+	/* the last number of a word, and a window starting at 2^64 - 1 */
+	ilb_replay_start(&w, 127);
+	assert_int_equal(ilb_replay_update(&w, 128), 1);
+	assert_int_equal(ilb_replay_update(&w, 126), 0);
+	ilb_replay_start(&w, UINT64_MAX);
+	assert_int_equal(ilb_replay_check(&w, UINT64_MAX), 0);
+	assert_int_equal(ilb_replay_check(&w, UINT64_MAX - 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
+		cmocka_unit_test(test_start),
 		cmocka_unit_test(test_in_order),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_out_of_order),
