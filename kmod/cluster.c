@@ -554,7 +554,12 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 	if ((p->state != ILB_MEMBER_ALIVE || p->weight != h->weight ||
 	     p->incarnation != m->hdr.incarnation) && p->changed &&
 	    time_before(jiffies, p->changed + ilb_cl_hold(cl))) {
-		/* it changed the view a moment ago: not again yet */
+		/*
+		 * It changed the view a moment ago: not again yet. A live
+		 * member is still heard, or the hold would make it die.
+		 */
+		if (p->state == ILB_MEMBER_ALIVE)
+			p->last_heard = jiffies;
 		goto out;
 	}
 	p->last_heard = jiffies;
