@@ -25,16 +25,18 @@ MAC_LIBS := -lcrypto
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-TOOLS := $(BUILD)/ilbsim $(BUILD)/ilbadm $(BUILD)/tests/nlbad $(BUILD)/udpflood \
-	$(BUILD)/wirebench
+TOOLS := $(BUILD)/ilbadm $(BUILD)/ilbsim
+# What only the tests and benchmarks use (cmocka, libb2): built by make check.
+TEST_TOOLS := $(BUILD)/tests/nlbad $(BUILD)/udpflood $(BUILD)/wirebench
 ILBADM_SRC := $(wildcard tools/ilbadm/*.c)
 ILBADM_HDR := $(wildcard tools/ilbadm/*.h)
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-.PHONY: all module tools unit check demo bench bench-cluster bench-wire sim checkpatch deps clean fuzz
+.PHONY: all module modules-all ktree tools unit check demo bench bench-cluster \
+	bench-wire sim checkpatch deps deps-test clean fuzz
 
-all: module tools unit
+all: module tools
 
 module: $(BUILD)/module-build.log
 
@@ -43,6 +45,28 @@ $(BUILD)/module-build.log: $(KMOD_SRC) include/uapi/linux/ilb.h
 	@test -n "$(KDIR)" || { echo "no kernel build tree: run scripts/deps.sh"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules 2>&1 | tee $@.tmp; \
 		rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] && mv $@.tmp $@ || { rm -f $@.tmp; exit $$rc; }
+
+# ilb.ko for every kernel line that scripts/kernels finds (6.1, 6.12): the
+# one KDIR points at in kmod/, each other one in its own copy of the sources
+# under build/ktree/KVER/, so that the builds share no objects.
+KVERS ?= $(shell scripts/kernels)
+KDIR_KVER = $(notdir $(patsubst %/build,%,$(KDIR)))
+modules-all: module
+	@for v in $(filter-out $(KDIR_KVER),$(KVERS)); do \
+		$(MAKE) --no-print-directory ktree KVER=$$v || exit 1; done
+
+KTREE = $(BUILD)/ktree/$(KVER)
+ktree:
+	@test -n "$(KVER)" || { echo "ktree: KVER is not set"; exit 1; }
+	@test -d /lib/modules/$(KVER)/build || \
+		{ echo "ktree: no build tree for $(KVER)"; exit 1; }
+	@mkdir -p $(KTREE)/kmod $(KTREE)/include/uapi/linux
+	@cp -a Kbuild $(KTREE)/ && cp -a kmod/*.c kmod/*.h kmod/Kbuild $(KTREE)/kmod/ && \
+		cp -a include/uapi/linux/ilb.h $(KTREE)/include/uapi/linux/
+	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/$(KTREE) W=1 modules \
+		2>&1 | tee $(KTREE)/build.log.tmp; \
+		rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] && mv $(KTREE)/build.log.tmp $(KTREE)/build.log || \
+		{ rm -f $(KTREE)/build.log.tmp; exit $$rc; }
 
 tools: $(TOOLS)
 
@@ -71,7 +95,7 @@ $(BUILD)/udpflood: tools/udpflood.c
 	@mkdir -p $(BUILD)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
-unit: $(UNIT_TESTS)
+unit: $(UNIT_TESTS) $(TEST_TOOLS)
 
 # The parser's tests link tools/ilbadm/parse.c and keyfile.c, not the
 # ownership core.
@@ -88,21 +112,24 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(CORE_HDR) $(MAC_SRC)
 		$(MAC_LIBS) -lm
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh build
 
-check: deps
-	@$(MAKE) --no-print-directory all
+deps-test:
+	@scripts/deps.sh test
+
+check: deps-test
+	@$(MAKE) --no-print-directory all unit modules-all
 	@scripts/check
 
-demo: deps
+demo: deps-test
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-bench: deps
+bench: deps-test
 	@$(MAKE) --no-print-directory all
 	@scripts/vm-run -t 1800 scripts/vm/bench.sh
 
-bench-cluster: deps
+bench-cluster: deps-test
 	@$(MAKE) --no-print-directory all
 	@scripts/vm-run -t 1800 scripts/vm/bench-cluster.sh
 
@@ -112,7 +139,7 @@ bench-wire: $(BUILD)/wirebench
 sim: $(BUILD)/ilbsim
 	$(BUILD)/ilbsim
 
-checkpatch: deps
+checkpatch: deps-test
 	@for f in kmod/*.c kmod/*.h include/uapi/linux/*.h; do \
 		case $$f in *.mod.c) continue ;; esac; \
 		perl $(BUILD)/checkpatch/scripts/checkpatch.pl --no-tree -f -q $$f; \

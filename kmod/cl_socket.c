@@ -295,6 +295,7 @@ int ilb_cl_socket_open(struct ilb_cluster *cl, struct net *net,
 		.imr_multiaddr.s_addr = htonl(ILB_CLUSTER_GROUP),
 		.imr_ifindex = cl->ifindex,
 	};
+	int off = 0;
 	int err;
 
 	err = udp_sock_create(net, &conf, &cl->sock);
@@ -302,7 +303,15 @@ int ilb_cl_socket_open(struct ilb_cluster *cl, struct net *net,
 		NL_SET_ERR_MSG(extack, "cannot bind the cluster UDP port");
 		return err;
 	}
-	inet_sk(cl->sock->sk)->mc_loop = 0;
+	/* our own heartbeats are not looped back to us */
+	err = cl->sock->ops->setsockopt(cl->sock, SOL_IP, IP_MULTICAST_LOOP,
+					KERNEL_SOCKPTR(&off), sizeof(off));
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot turn off multicast loop");
+		udp_tunnel_sock_release(cl->sock);
+		cl->sock = NULL;
+		return err;
+	}
 	rtnl_lock();
 	err = ip_mc_join_group(cl->sock->sk, &mreq);
 	rtnl_unlock();

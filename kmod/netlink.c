@@ -432,18 +432,32 @@ out:
 	return err;
 }
 
+/*
+ * A dump request's attributes, parsed from the request against the family's
+ * policy: the copy that genetlink keeps for dumps moved between kernel lines
+ * (struct genl_dumpit_info, 6.2), this reads the same on all of them.
+ */
+static int ilb_dump_parse(struct netlink_callback *cb, struct nlattr **attrs)
+{
+	return genlmsg_parse(cb->nlh, &ilb_genl_family, attrs, ILB_A_MAX,
+			     ilb_policy, cb->extack);
+}
+
 static int ilb_server_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
 	struct ilb_net *in = ilb_pernet(sock_net(skb->sk));
-	struct genl_info info = { .attrs = di->attrs, .extack = cb->extack };
+	struct nlattr *attrs[ILB_A_MAX + 1];
+	struct genl_info info = { .attrs = attrs, .extack = cb->extack };
 	struct ilb_service *svc;
 	struct ilb_server *srv;
 	struct ilb_svc_key k;
 	unsigned int i = 0;
-	int err = 0;
+	int err;
 
+	err = ilb_dump_parse(cb, attrs);
+	if (err)
+		return err;
 	mutex_lock(&in->cfg_lock);
 	svc = ilb_get_service(in, &info, &k);
 	if (IS_ERR(svc)) {
@@ -506,18 +520,21 @@ static int ilb_fill_conn(struct sk_buff *skb, struct ilb_conn *cp,
  */
 static int ilb_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
 	struct ilb_net *in = ilb_pernet(sock_net(skb->sk));
-	struct genl_info info = { .attrs = di->attrs, .extack = cb->extack };
+	struct nlattr *attrs[ILB_A_MAX + 1];
+	struct genl_info info = { .attrs = attrs, .extack = cb->extack };
 	struct ilb_service *svc = NULL;
 	struct ilb_conn_table *t;
 	struct ilb_svc_key k;
 	struct ilb_conn *cp;
 	unsigned int b, i;
-	int err = 0;
+	int err;
 
-	if (di->attrs[ILB_A_SERVICE]) {
-		err = ilb_parse_service(di->attrs, &k, cb->extack);
+	err = ilb_dump_parse(cb, attrs);
+	if (err)
+		return err;
+	if (attrs[ILB_A_SERVICE]) {
+		err = ilb_parse_service(attrs, &k, cb->extack);
 		if (err)
 			return err;
 	}
@@ -525,7 +542,7 @@ static int ilb_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	t = rcu_dereference(in->conns);
 	if (!t)
 		goto out;
-	if (di->attrs[ILB_A_SERVICE]) {
+	if (attrs[ILB_A_SERVICE]) {
 		svc = ilb_service_find(in, k.proto, k.addr, k.port, NULL);
 		if (!svc) {
 			NL_SET_ERR_MSG(info.extack, "no such service");

@@ -94,7 +94,7 @@ done
 [ -d /sys/module/ilb ] && tap_fail "module still present after rmmod" ||
 	tap_ok "module gone after rmmod"
 
-insmod "$ILB_REPO/kmod/ilb.ko"
+insmod "${ILB_KO:-$ILB_REPO/kmod/ilb.ko}"
 back=1
 for n in "${all[@]}"; do
 	ns "$n" test -r /proc/net/ilb/stats || back=0

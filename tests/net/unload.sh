@@ -39,7 +39,7 @@ else
 	tap_fail "rmmod ilb under load"
 fi
 sleep 1
-insmod "$ILB_REPO/kmod/ilb.ko"
+insmod "${ILB_KO:-$ILB_REPO/kmod/ilb.ko}"
 c=$(ilb_stat ilb1 conns)
 s=$(ilb_stat ilb1 services)
 [ "$c" = 0 ] && [ "$s" = 0 ] && tap_ok "reloaded with an empty table and no services" ||
