@@ -497,6 +497,7 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 	const struct ilb_msg_hello *h = &m->hello;
 	bool leaving = h->flags & ILB_HELLO_F_LEAVING;
 	int why = ILB_CLS_FOREIGN;
+	struct mem_cgroup *memcg;
 	struct ilb_peer *p;
 	bool dirty = false;
 	__be32 addr;
@@ -518,7 +519,10 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 			why = ILB_CLS_STALE_INCARNATION;
 			goto refuse_unlock;
 		}
-		p = ilb_peer_new(m->hdr.sender, addr, GFP_ATOMIC);
+		memcg = ilb_memcg_enter(cl->in);
+		p = ilb_peer_new(m->hdr.sender, addr,
+				 GFP_ATOMIC | __GFP_ACCOUNT);
+		ilb_memcg_exit(memcg);
 		if (!p) {
 			spin_unlock(&cl->lock);
 			return;
@@ -635,10 +639,10 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	err = ilb_conn_table_init(in);
 	if (err)
 		return err;
-	cl = kzalloc(sizeof(*cl), GFP_KERNEL);
+	cl = kzalloc(sizeof(*cl), ILB_GFP_CFG);
 	if (!cl)
 		return -ENOMEM;
-	cl->stats = alloc_percpu(struct ilb_cls_pcpu);
+	cl->stats = alloc_percpu_gfp(struct ilb_cls_pcpu, ILB_GFP_CFG);
 	if (!cl->stats) {
 		kfree(cl);
 		return -ENOMEM;
@@ -660,7 +664,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	cl->max_weight = c->max_weight;
 	if (c->key) {
 		struct ilb_cl_keys *ks = ilb_auth_keys_new(c->key,
-							   GFP_KERNEL_ACCOUNT);
+							   ILB_GFP_CFG);
 
 		if (!ks) {
 			ilb_cluster_free(cl);

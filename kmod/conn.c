@@ -29,7 +29,7 @@ const char *const ilb_cs_names[__ILB_CS_MAX] = {
 int ilb_conn_cache_init(void)
 {
 	ilb_conn_cachep = kmem_cache_create("ilb_conn", sizeof(struct ilb_conn),
-					    0, 0, NULL);
+					    0, SLAB_ACCOUNT, NULL);
 	return ilb_conn_cachep ? 0 : -ENOMEM;
 }
 
@@ -86,14 +86,15 @@ int ilb_conn_table_init(struct ilb_net *in)
 	lockdep_assert_held(&in->cfg_lock);
 	if (rcu_access_pointer(in->conns))
 		return 0;
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc(sizeof(*t), ILB_GFP_CFG);
 	if (!t)
 		return -ENOMEM;
 	t->bits = ilb_conn_hash_bits;
 	t->nlocks = min(n, 1024U);
-	t->orig = kvcalloc(n, sizeof(*t->orig), GFP_KERNEL);
-	t->reply = kvcalloc(n, sizeof(*t->reply), GFP_KERNEL);
-	t->locks = kvmalloc_array(t->nlocks, sizeof(*t->locks), GFP_KERNEL);
+	t->orig = kvcalloc(n, sizeof(*t->orig), ILB_GFP_CFG);
+	t->reply = kvcalloc(n, sizeof(*t->reply), ILB_GFP_CFG);
+	t->locks = kvmalloc_array(t->nlocks, sizeof(*t->locks),
+				  ILB_GFP_CFG);
 	if (!t->orig || !t->reply || !t->locks) {
 		kvfree(t->orig);
 		kvfree(t->reply);
@@ -247,6 +248,7 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 				 int *err)
 {
 	struct ilb_conn *cp, *old, *won = NULL;
+	struct mem_cgroup *memcg;
 	u32 b0, b1;
 
 	*err = 0;
@@ -256,7 +258,9 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 		*err = -ENOSPC;
 		return NULL;
 	}
+	memcg = ilb_memcg_enter(in);
 	cp = kmem_cache_alloc(ilb_conn_cachep, GFP_ATOMIC);
+	ilb_memcg_exit(memcg);
 	if (!cp) {
 		atomic_dec(&in->nconns);
 		ilb_server_put(srv);

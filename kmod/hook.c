@@ -12,6 +12,7 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ip.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 
@@ -139,6 +140,20 @@ static unsigned int ilb_cluster_new(struct ilb_cluster *cl,
 	return NF_ACCEPT;
 }
 
+/*
+ * A packet to a VIP that no service takes (another port, a ping): handed to
+ * the local stack if the VIP is one of the node's own addresses, which then
+ * answers as for any closed port; else dropped. Never routed on: in front
+ * of the node is the router that sent it here. Counted in no_service.
+ */
+unsigned int ilb_vip_miss(struct ilb_net *in, __be32 daddr)
+{
+	ilb_stat_inc(in, ILB_STAT_NO_SERVICE);
+	if (inet_addr_type(in->net, daddr) == RTN_LOCAL)
+		return NF_ACCEPT;
+	return NF_DROP;
+}
+
 unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
 			bool local_out, struct ilb_fwd_info *fi)
 {
@@ -200,8 +215,8 @@ again:
 				       &vip);
 		if (!svc) {
 			if (vip)
-				ilb_stat_inc(in, ILB_STAT_NO_SERVICE);
-			else if (cl && !fi)
+				return ilb_vip_miss(in, iph->daddr);
+			if (cl && !fi)
 				return ilb_reply_miss(in, cl, skb, iph, ports);
 			return NF_ACCEPT;
 		}
@@ -331,10 +346,19 @@ int ilb_hook_register(struct ilb_net *in)
 		ops[i].priv = in;
 		ops[i].priority = ilb_hook_priority;
 	}
+	/* fragments are reassembled before us (NF_IP_PRI_CONNTRACK_DEFRAG):
+	 * only a whole datagram has the ports that pick its connection
+	 */
+	err = nf_defrag_ipv4_enable(in->net);
+	if (err)
+		return err;
 	err = nf_register_net_hooks(in->net, ops, ILB_NUM_HOOKS);
-	if (!err)
-		in->hooks_registered = true;
-	return err;
+	if (err) {
+		nf_defrag_ipv4_disable(in->net);
+		return err;
+	}
+	in->hooks_registered = true;
+	return 0;
 }
 
 void ilb_hook_unregister(struct ilb_net *in)
@@ -342,5 +366,25 @@ void ilb_hook_unregister(struct ilb_net *in)
 	if (!in->hooks_registered)
 		return;
 	nf_unregister_net_hooks(in->net, in->hook_ops, ILB_NUM_HOOKS);
+	nf_defrag_ipv4_disable(in->net);
 	in->hooks_registered = false;
+}
+
+/*
+ * The hooks are there only while the namespace has something for them, a
+ * service or a cluster, as IPVS's: an unconfigured namespace's packets pay
+ * nothing. Called under cfg_lock after every change of either.
+ */
+int ilb_hook_sync(struct ilb_net *in)
+{
+	bool want = in->nservices || rcu_access_pointer(in->cl);
+
+	lockdep_assert_held(&in->cfg_lock);
+	if (want == in->hooks_registered)
+		return 0;
+	if (!want) {
+		ilb_hook_unregister(in);
+		return 0;
+	}
+	return ilb_hook_register(in);
 }

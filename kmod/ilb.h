@@ -6,9 +6,11 @@
 #define _ILB_ILB_H
 
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/rculist.h>
+#include <linux/sched/mm.h>
 #include <linux/refcount.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
@@ -154,12 +156,16 @@ struct ilb_conn_table {
 };
 
 #define ILB_NUM_HOOKS	2
+/* links of RCU callbacks queueing the next: connection, server, service */
+#define ILB_RCU_CHAIN	3
 #define ILB_NAT_FILTER_BITS	1024
 #define ILB_SVC_HASH_BITS	8
 
 /* All state of one ilb node: one per network namespace. */
 struct ilb_net {
 	struct net *net;
+	/* of the task that made the namespace: pays for what it allocates */
+	struct mem_cgroup *memcg;
 	struct proc_dir_entry *proc_dir;
 	struct ilb_pcpu_stats __percpu *stats;
 	struct nf_hook_ops hook_ops[ILB_NUM_HOOKS];
@@ -168,6 +174,7 @@ struct ilb_net {
 	struct mutex cfg_lock;		/* configuration changes */
 	struct hlist_head svc_table[1 << ILB_SVC_HASH_BITS];
 	unsigned int nservices;
+	unsigned int nservers;	/* of all its services */
 
 	struct ilb_conn_table __rcu *conns;
 	atomic_t nconns;
@@ -190,7 +197,31 @@ struct ilb_net {
 extern unsigned int ilb_net_id;
 extern struct pernet_operations ilb_net_ops;
 extern int ilb_hook_priority;
+/*
+ * What configuration allocates is charged to the caller's memory cgroup, and
+ * fails with -ENOMEM at its limit instead of calling the cgroup's OOM killer.
+ */
+#define ILB_GFP_CFG (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+
+/*
+ * Charge what softirq and work items allocate for a namespace (connections,
+ * cluster records) to its memory cgroup, as configuration is charged to the
+ * caller's: ilb_memcg_enter() ... ilb_memcg_exit() around the allocation.
+ */
+static inline struct mem_cgroup *ilb_memcg_enter(const struct ilb_net *in)
+{
+	return set_active_memcg(in->memcg);
+}
+
+static inline void ilb_memcg_exit(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
+
 extern unsigned int ilb_conn_max;
+extern bool ilb_userns;
+extern unsigned int ilb_service_max;
+extern unsigned int ilb_server_max;
 extern unsigned int ilb_conn_hash_bits;
 extern unsigned int ilb_cache_max;
 extern const char *const ilb_stats_names[__ILB_STAT_MAX];
@@ -292,6 +323,7 @@ void ilb_conn_track_tcp(struct ilb_net *in, struct ilb_conn *cp, int dir,
 int ilb_nat_rewrite(struct sk_buff *skb, unsigned int thoff, u8 proto,
 		    bool dst, __be32 addr, __be16 port);
 int ilb_icmp_handle(struct ilb_net *in, struct sk_buff *skb, bool local_out);
+unsigned int ilb_vip_miss(struct ilb_net *in, __be32 daddr);
 
 /* xmit.c */
 int ilb_xmit_dr(struct ilb_net *in, struct sk_buff *skb, struct ilb_conn *cp);
@@ -307,6 +339,7 @@ unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
 			bool local_out, struct ilb_fwd_info *fi);
 int ilb_hook_register(struct ilb_net *in);
 void ilb_hook_unregister(struct ilb_net *in);
+int ilb_hook_sync(struct ilb_net *in);
 
 /* proc.c */
 int ilb_proc_init(struct ilb_net *in);

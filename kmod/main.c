@@ -19,6 +19,20 @@ unsigned int ilb_conn_max = 1 << 20;
 module_param_named(conn_max, ilb_conn_max, uint, 0644);
 MODULE_PARM_DESC(conn_max, "most connections a node tracks (default 1048576)");
 
+unsigned int ilb_service_max = 4096;
+module_param_named(service_max, ilb_service_max, uint, 0644);
+MODULE_PARM_DESC(service_max, "most services a namespace may have (default 4096)");
+
+unsigned int ilb_server_max = 65536;
+module_param_named(server_max, ilb_server_max, uint, 0644);
+MODULE_PARM_DESC(server_max,
+		 "most servers a namespace may have, over all its services (default 65536)");
+
+bool ilb_userns;
+module_param_named(userns, ilb_userns, bool, 0444);
+MODULE_PARM_DESC(userns,
+		 "allow CAP_NET_ADMIN of a network namespace's own user namespace to configure it (default: only the initial user namespace's)");
+
 unsigned int ilb_conn_hash_bits = 16;
 
 static int ilb_param_set_hash_bits(const char *val,
@@ -49,6 +63,19 @@ module_param_cb(conn_hash_bits, &ilb_hash_bits_ops, &ilb_conn_hash_bits, 0444);
 MODULE_PARM_DESC(conn_hash_bits,
 		 "log2 of a node's connection table buckets, 8..24 (default 16)");
 
+/*
+ * Wait for the RCU callbacks that free ilb's objects. They chain: a
+ * connection's drops its server's last reference, and the server's its
+ * service's, each queueing the next callback; one barrier per link.
+ */
+static void ilb_rcu_drain(void)
+{
+	int i;
+
+	for (i = 0; i < ILB_RCU_CHAIN; i++)
+		rcu_barrier();
+}
+
 static int __init ilb_init(void)
 {
 	int err;
@@ -73,7 +100,7 @@ err_pernet:
 err_cluster:
 	ilb_cluster_exit();
 err_cache:
-	rcu_barrier();
+	ilb_rcu_drain();
 	ilb_conn_cache_exit();
 	return err;
 }
@@ -83,8 +110,7 @@ static void __exit ilb_exit(void)
 	ilb_genl_exit();
 	unregister_pernet_subsys(&ilb_net_ops);
 	ilb_cluster_exit();
-	/* wait for the RCU callbacks that free our objects */
-	rcu_barrier();
+	ilb_rcu_drain();
 	ilb_conn_cache_exit();
 	pr_info("unloaded\n");
 }

@@ -77,10 +77,19 @@ int ilb_icmp_handle(struct ilb_net *in, struct sk_buff *skb, bool local_out)
 	__be16 *ports;
 	int dir;
 
-	if (!pskb_may_pull(skb, ioff + sizeof(struct iphdr)))
+	if (!pskb_may_pull(skb, ioff))
 		return NF_ACCEPT;
 	ich = (struct icmphdr *)(skb->data + ihl);
-	if (!ilb_icmp_is_error(ich->type))
+	if (!ilb_icmp_is_error(ich->type)) {
+		__be32 daddr = ip_hdr(skb)->daddr;
+		bool vip = false;
+
+		/* a ping to a VIP: no service answers it here */
+		if (!local_out)
+			ilb_service_find(in, 0, daddr, 0, &vip);
+		return vip ? ilb_vip_miss(in, daddr) : NF_ACCEPT;
+	}
+	if (!pskb_may_pull(skb, ioff + sizeof(struct iphdr)))
 		return NF_ACCEPT;
 	inner = (struct iphdr *)(skb->data + ioff);
 	if (inner->ihl < 5 || (inner->protocol != IPPROTO_TCP &&
@@ -104,10 +113,15 @@ int ilb_icmp_handle(struct ilb_net *in, struct sk_buff *skb, bool local_out)
 	inner = (struct iphdr *)(skb->data + ioff);
 	ports = (__be16 *)(skb->data + ithoff);
 	if (dir) {
-		/* quoted: client -> server; make it client -> VIP */
+		/* quoted: client -> server; make it client -> VIP, and the
+		 * error come from the VIP, as IPVS does: the client knows of
+		 * no server, nor of the hops behind the balancer
+		 */
 		csum_replace4(&inner->check, inner->daddr, cp->vaddr);
 		inner->daddr = cp->vaddr;
 		ports[1] = cp->vport;
+		csum_replace4(&iph->check, iph->saddr, cp->vaddr);
+		iph->saddr = cp->vaddr;
 	} else {
 		/* quoted: VIP -> client; the error goes to the server */
 		if (iph->daddr != cp->vaddr)

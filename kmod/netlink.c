@@ -4,6 +4,8 @@
  * of the caller's network namespace. Every attribute is validated by a
  * strict policy; errors carry an extack message.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/in.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -238,10 +240,24 @@ static int ilb_service_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto out;
 	}
+	if (in->nservices >= READ_ONCE(ilb_service_max)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the namespace has service_max services already");
+		err = -ENOSPC;
+		goto out;
+	}
 	svc = ilb_service_add(in, k.proto, k.addr, k.port,
 			      k.sched < 0 ? ILB_SCHED_RR : k.sched,
 			      k.fwd < 0 ? ILB_FWD_NAT : k.fwd);
 	err = PTR_ERR_OR_ZERO(svc);
+	if (!err) {
+		err = ilb_hook_sync(in);
+		if (err) {
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot register the netfilter hooks");
+			ilb_service_del(svc);
+		}
+	}
 out:
 	mutex_unlock(&in->cfg_lock);
 	return err;
@@ -274,6 +290,7 @@ static int ilb_service_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(svc);
 	else
 		ilb_service_del(svc);
+	ilb_hook_sync(in);
 	mutex_unlock(&in->cfg_lock);
 	return err;
 }
@@ -409,6 +426,12 @@ static int ilb_server_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack,
 				       "direct routing cannot change the port");
 			err = -EINVAL;
+			goto out;
+		}
+		if (in->nservers >= READ_ONCE(ilb_server_max)) {
+			NL_SET_ERR_MSG(info->extack,
+				       "the namespace has server_max servers already");
+			err = -ENOSPC;
 			goto out;
 		}
 		srv = ilb_server_add(svc, r.addr, r.port,
@@ -683,80 +706,88 @@ static int ilb_flush_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&in->cfg_lock);
 	ilb_service_flush(in);
+	ilb_hook_sync(in);
 	mutex_unlock(&in->cfg_lock);
 	return 0;
 }
 
-static const struct genl_ops ilb_genl_ops[] = {
+/*
+ * Every op needs CAP_NET_ADMIN in the initial user namespace, as IPVS's do.
+ * With userns=1, ilb_genl_init() relaxes them to CAP_NET_ADMIN in the user
+ * namespace that owns the caller's network namespace: what such a namespace
+ * makes the kernel allocate is charged to its memory cgroup and capped by
+ * the per-namespace limits.
+ */
+static struct genl_ops ilb_genl_ops[] __ro_after_init = {
 	{
 		.cmd = ILB_CMD_SERVICE_NEW,
 		.doit = ilb_service_new_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_SERVICE_SET,
 		.doit = ilb_service_set_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_SERVICE_DEL,
 		.doit = ilb_service_del_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_SERVICE_GET,
 		.doit = ilb_service_get_doit,
 		.dumpit = ilb_service_get_dumpit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_SERVER_NEW,
 		.doit = ilb_server_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_SERVER_SET,
 		.doit = ilb_server_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_SERVER_DEL,
 		.doit = ilb_server_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_SERVER_GET,
 		.dumpit = ilb_server_get_dumpit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_CONN_GET,
 		.dumpit = ilb_conn_get_dumpit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_STATS_GET,
 		.doit = ilb_stats_get_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_TIMEOUT_SET,
 		.doit = ilb_timeout_set_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_TIMEOUT_GET,
 		.doit = ilb_timeout_get_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_FLUSH,
 		.doit = ilb_flush_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_CLUSTER_JOIN,
 		.doit = ilb_cluster_join_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_CLUSTER_LEAVE,
 		.doit = ilb_cluster_leave_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_CLUSTER_SET,
 		.doit = ilb_cluster_set_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = ILB_CMD_CLUSTER_GET,
 		.doit = ilb_cluster_get_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -775,6 +806,13 @@ struct genl_family ilb_genl_family __ro_after_init = {
 
 int __init ilb_genl_init(void)
 {
+	unsigned int i;
+
+	if (ilb_userns) {
+		for (i = 0; i < ARRAY_SIZE(ilb_genl_ops); i++)
+			ilb_genl_ops[i].flags = GENL_UNS_ADMIN_PERM;
+		pr_info("configurable from user namespaces (userns=1)\n");
+	}
 	return genl_register_family(&ilb_genl_family);
 }
 

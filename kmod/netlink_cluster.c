@@ -217,6 +217,14 @@ int ilb_cluster_join_doit(struct sk_buff *skb, struct genl_info *info)
 		c.key_file = nla_data(tb[ILB_CL_A_KEY_FILE]);
 	mutex_lock(&in->cfg_lock);
 	err = ilb_cluster_join(in, &c, extack);
+	if (!err) {
+		err = ilb_hook_sync(in);
+		if (err) {
+			NL_SET_ERR_MSG(extack,
+				       "cannot register the netfilter hooks");
+			ilb_cluster_leave(in);
+		}
+	}
 	mutex_unlock(&in->cfg_lock);
 	return err;
 }
@@ -228,6 +236,7 @@ int ilb_cluster_leave_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&in->cfg_lock);
 	err = ilb_cluster_leave(in);
+	ilb_hook_sync(in);
 	mutex_unlock(&in->cfg_lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "not in a cluster");

@@ -66,27 +66,27 @@ static int __net_init ilb_net_init(struct net *net)
 	int err;
 
 	in->net = net;
+	in->memcg = get_mem_cgroup_from_mm(current->mm);
 	mutex_init(&in->cfg_lock);
 	spin_lock_init(&in->lru_lock);
 	INIT_LIST_HEAD(&in->lru);
 	in->timeout[ILB_TIMEOUT_A_TCP] = 900;
 	in->timeout[ILB_TIMEOUT_A_TCP_FIN] = 120;
 	in->timeout[ILB_TIMEOUT_A_UDP] = 300;
-	in->stats = netdev_alloc_pcpu_stats(struct ilb_pcpu_stats);
-	if (!in->stats)
+	in->stats = __netdev_alloc_pcpu_stats(struct ilb_pcpu_stats,
+					      ILB_GFP_CFG);
+	if (!in->stats) {
+		mem_cgroup_put(in->memcg);
 		return -ENOMEM;
+	}
 	err = ilb_proc_init(in);
 	if (err)
 		goto err_stats;
-	err = ilb_hook_register(in);
-	if (err)
-		goto err_proc;
 	return 0;
 
-err_proc:
-	ilb_proc_exit(in);
 err_stats:
 	free_percpu(in->stats);
+	mem_cgroup_put(in->memcg);
 	return err;
 }
 
@@ -101,6 +101,7 @@ static void __net_exit ilb_net_exit(struct net *net)
 	ilb_conn_table_free(in);
 	ilb_proc_exit(in);
 	free_percpu(in->stats);
+	mem_cgroup_put(in->memcg);
 }
 
 /*

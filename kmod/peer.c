@@ -105,6 +105,7 @@ bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
 		    const struct ilb_rec *r, bool bulk)
 {
 	unsigned int size = ilb_wire_conn_size(r);
+	struct mem_cgroup *memcg;
 	struct ilb_txmsg *m;
 
 	/* one bad record would make the receiver refuse the whole message */
@@ -124,7 +125,9 @@ bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
 		if (p->txq_len >= (bulk ? ILB_SYNC_QUEUE_BULK :
 				   ILB_SYNC_QUEUE_MAX))
 			goto drop;
+		memcg = ilb_memcg_enter(cl->in);
 		m = kmalloc(sizeof(*m), GFP_ATOMIC | __GFP_ACCOUNT);
+		ilb_memcg_exit(memcg);
 		if (!m)
 			goto drop;
 		m->seq = 0;

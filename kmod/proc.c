@@ -26,6 +26,7 @@ static int ilb_proc_stats_show(struct seq_file *seq, void *v)
 	ilb_stats_sum(in, sum);
 	seq_printf(seq, "%-16s %llu\n", "netns_cookie", net->net_cookie);
 	seq_printf(seq, "%-16s %u\n", "services", READ_ONCE(in->nservices));
+	seq_printf(seq, "%-16s %u\n", "hooks", READ_ONCE(in->hooks_registered));
 	seq_printf(seq, "%-16s %d\n", "conns", atomic_read(&in->nconns));
 	seq_printf(seq, "%-16s %u\n", "conn_max", READ_ONCE(ilb_conn_max));
 	for (i = 0; i < __ILB_STAT_MAX; i++)

@@ -71,7 +71,7 @@ static int ilb_wrr_build(struct ilb_service *svc, struct ilb_dest_set *ds)
 	if (ds->n > U16_MAX)
 		return -E2BIG;
 	if (ds->n > ARRAY_SIZE(w)) {
-		wp = kvmalloc_array(ds->n, sizeof(*wp), GFP_KERNEL);
+		wp = kvmalloc_array(ds->n, sizeof(*wp), ILB_GFP_CFG);
 		if (!wp)
 			return -ENOMEM;
 	}
@@ -90,7 +90,7 @@ static int ilb_wrr_build(struct ilb_service *svc, struct ilb_dest_set *ds)
 	for (cw = maxw; cw > 0; cw--)
 		for (i = 0; i < ds->n; i++)
 			len += wp[i] >= cw;
-	t = kvmalloc(struct_size(t, idx, len), GFP_KERNEL);
+	t = kvmalloc(struct_size(t, idx, len), ILB_GFP_CFG);
 	if (!t) {
 		if (wp != w)
 			kvfree(wp);

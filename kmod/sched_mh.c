@@ -32,8 +32,8 @@ static int ilb_mh_build(struct ilb_service *svc, struct ilb_dest_set *ds)
 
 	if (ds->n >= ILB_MH_EMPTY)
 		return -E2BIG;
-	table = kvmalloc_array(ILB_MH_SIZE, sizeof(*table), GFP_KERNEL);
-	p = kvmalloc_array(ds->n, sizeof(*p), GFP_KERNEL);
+	table = kvmalloc_array(ILB_MH_SIZE, sizeof(*table), ILB_GFP_CFG);
+	p = kvmalloc_array(ds->n, sizeof(*p), ILB_GFP_CFG);
 	if (!table || !p) {
 		kvfree(table);
 		kvfree(p);

@@ -131,7 +131,7 @@ static int ilb_dests_rebuild(struct ilb_service *svc, u8 sched)
 	unsigned int n = 0;
 	int err;
 
-	ds = kvzalloc(struct_size(ds, srv, svc->nservers), GFP_KERNEL);
+	ds = kvzalloc(struct_size(ds, srv, svc->nservers), ILB_GFP_CFG);
 	if (!ds)
 		return -ENOMEM;
 	ds->ops = ops;
@@ -161,10 +161,11 @@ struct ilb_service *ilb_service_add(struct ilb_net *in, u8 proto, __be32 addr,
 	err = ilb_conn_table_init(in);
 	if (err)
 		return ERR_PTR(err);
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(sizeof(*svc), ILB_GFP_CFG);
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
-	svc->cnt = netdev_alloc_pcpu_stats(struct ilb_pcpu_tcnt);
+	svc->cnt = __netdev_alloc_pcpu_stats(struct ilb_pcpu_tcnt,
+					     ILB_GFP_CFG);
 	if (!svc->cnt) {
 		kfree(svc);
 		return ERR_PTR(-ENOMEM);
@@ -223,27 +224,40 @@ static void ilb_server_unlink(struct ilb_server *srv)
 {
 	list_del_rcu(&srv->list);
 	srv->svc->nservers--;
+	srv->svc->in->nservers--;
 }
 
-void ilb_service_del(struct ilb_service *svc)
+/* Unhash @svc and let its servers go; its connections are the caller's. */
+static void ilb_service_unlink(struct ilb_service *svc)
 {
-	struct ilb_net *in = svc->in;
 	struct ilb_server *srv, *tmp;
 
-	lockdep_assert_held(&in->cfg_lock);
-	hlist_del_rcu(&svc->hnode);
-	in->nservices--;
-	/* No new connections can find the service now; drop the old ones. */
-	ilb_conn_flush(in, svc);
 	list_for_each_entry_safe(srv, tmp, &svc->servers, list) {
 		ilb_server_unlink(srv);
 		ilb_server_put(srv);
 	}
 	ilb_dests_publish(svc, NULL);
 	ilb_service_put(svc);
+}
+
+void ilb_service_del(struct ilb_service *svc)
+{
+	struct ilb_net *in = svc->in;
+
+	lockdep_assert_held(&in->cfg_lock);
+	hlist_del_rcu(&svc->hnode);
+	in->nservices--;
+	/* No new connections can find the service now; drop the old ones. */
+	ilb_conn_flush(in, svc);
+	ilb_service_unlink(svc);
 	ilb_nat_filter_rebuild(in);
 }
 
+/*
+ * Delete every service in one pass over the connection table, not one per
+ * service: the connections go first, then the services, then those that
+ * packets made meanwhile for a service that was still there.
+ */
 void ilb_service_flush(struct ilb_net *in)
 {
 	struct ilb_service *svc;
@@ -251,9 +265,19 @@ void ilb_service_flush(struct ilb_net *in)
 	int i;
 
 	lockdep_assert_held(&in->cfg_lock);
-	for (i = 0; i < ARRAY_SIZE(in->svc_table); i++)
-		hlist_for_each_entry_safe(svc, tmp, &in->svc_table[i], hnode)
-			ilb_service_del(svc);
+	if (!in->nservices)
+		return;
+	ilb_conn_flush(in, NULL);
+	for (i = 0; i < ARRAY_SIZE(in->svc_table); i++) {
+		hlist_for_each_entry_safe(svc, tmp, &in->svc_table[i], hnode) {
+			hlist_del_rcu(&svc->hnode);
+			in->nservices--;
+			ilb_service_unlink(svc);
+		}
+		cond_resched();
+	}
+	ilb_conn_flush(in, NULL);
+	ilb_nat_filter_rebuild(in);
 }
 
 struct ilb_server *ilb_server_find(struct ilb_service *svc, __be32 addr,
@@ -275,11 +299,12 @@ struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
 	int err;
 
 	lockdep_assert_held(&svc->in->cfg_lock);
-	srv = kzalloc(sizeof(*srv), GFP_KERNEL);
+	srv = kzalloc(sizeof(*srv), ILB_GFP_CFG);
 	if (!srv)
 		return ERR_PTR(-ENOMEM);
-	srv->cnt = netdev_alloc_pcpu_stats(struct ilb_pcpu_tcnt);
-	if (!srv->cnt || dst_cache_init(&srv->dr_dst, GFP_KERNEL)) {
+	srv->cnt = __netdev_alloc_pcpu_stats(struct ilb_pcpu_tcnt,
+					     ILB_GFP_CFG);
+	if (!srv->cnt || dst_cache_init(&srv->dr_dst, ILB_GFP_CFG)) {
 		free_percpu(srv->cnt);
 		kfree(srv);
 		return ERR_PTR(-ENOMEM);
@@ -294,6 +319,7 @@ struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
 	refcount_inc(&svc->refcnt);
 	list_add_tail_rcu(&srv->list, &svc->servers);
 	svc->nservers++;
+	svc->in->nservers++;
 	err = ilb_dests_rebuild(svc, svc->sched);
 	if (err) {
 		/* the published table does not know the new server */

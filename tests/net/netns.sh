@@ -6,7 +6,7 @@
 require_ilb
 require_cmd ip python3
 
-tap_plan 11
+tap_plan 12
 t0=$SECONDS
 
 tap_check "module parameters under /sys/module/ilb/parameters" \
@@ -28,6 +28,24 @@ else
 	tap_fail "each netns has its own /proc/net/ilb/ ($distinct distinct of ${#all[@]})"
 fi
 
+# The hooks are registered only while a node has a service or a cluster.
+A1() { ns ilb1 "$ILB_REPO/build/ilbadm" "$@"; }
+h=$(ilb_stat ilb1 hooks)
+A1 service add tcp "$ILB_VIP:80"
+h="$h $(ilb_stat ilb1 hooks)"
+A1 service del tcp "$ILB_VIP:80"
+h="$h $(ilb_stat ilb1 hooks)"
+cluster_join ilb1 1 >/dev/null
+h="$h $(ilb_stat ilb1 hooks)"
+A1 cluster leave >/dev/null 2>&1
+h="$h $(ilb_stat ilb1 hooks)"
+A1 service add tcp "$ILB_VIP:80"
+h="$h $(ilb_stat ilb1 hooks)"
+tap_diag "ilb1 hooks: unconfigured, with a service, without, joined, left, with a service: $h; ilb2 (never configured): $(ilb_stat ilb2 hooks)"
+[ "$h" = "0 1 0 1 0 1" ] && [ "$(ilb_stat ilb2 hooks)" = 0 ] &&
+	tap_ok "hooks registered only while a service or a cluster needs them" ||
+	tap_fail "hooks: $h, ilb2 $(ilb_stat ilb2 hooks)"
+
 b1=$(ilb_stat ilb1 inspected)
 b2=$(ilb_stat ilb2 inspected)
 tap_check "client reaches a server through router and ilb1" \
@@ -43,8 +61,6 @@ fi
 
 # A TCP header cut short, sent to a VIP, is dropped and counted as
 # malformed by the node that has the service, and by no other.
-"$ILB_REPO/build/ilbadm" -V >/dev/null 2>&1 &&
-	ns ilb1 "$ILB_REPO/build/ilbadm" service add tcp "$ILB_VIP:80"
 m1=$(ilb_stat ilb1 malformed)
 m2=$(ilb_stat ilb2 malformed)
 ns c1 python3 - "$ILB_VIP" <<'PY'
@@ -103,6 +119,7 @@ done
 	tap_fail "reload did not reach existing namespaces"
 r=$(ilb_stat ilb1 inspected)
 tap_diag "ilb1 inspected after reload: $r"
+A1 service add tcp "$ILB_VIP:80"
 ns c1 ping -c 2 -i 0.2 -W 5 "$(server_addr 1)" >/dev/null
 r2=$(ilb_stat ilb1 inspected)
 if [ "$r" -lt "$pre" ] && [ "$r2" -gt "$r" ]; then

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <arpa/inet.h>
@@ -926,12 +927,45 @@ static int svc_request(uint8_t cmd, uint8_t proto, uint32_t addr,
 	return a->answered ? a->error : -ETIMEDOUT;
 }
 
+/*
+ * -f N: add services tcp 10.0.0.1:80, 10.0.0.2:80 ... over one socket until
+ * N are added or the kernel refuses one (a limit, a memory cgroup's cap);
+ * no memory of its own grows meanwhile. Exit 0 if all N were added.
+ */
+static int fill(unsigned long n)
+{
+	struct answer a;
+	unsigned long i;
+	int err = 0;
+
+	/* under a memory cgroup's cap, the kernel's charges must hit it, not
+	 * a fault of this program's own pages back in after their reclaim
+	 */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		printf("# mlockall: %s\n", strerror(errno));
+	for (i = 0; i < n; i++) {
+		err = svc_request(ILB_CMD_SERVICE_NEW, IPPROTO_TCP,
+				  0x0a000001U + (uint32_t)i, 80, &a);
+		if (err)
+			break;
+	}
+	printf("fill: added %lu of %lu services", i, n);
+	if (i < n)
+		printf("; then %s (errno %d)%s%s",
+		       a.answered ? strerror(-err) : a.why, -err,
+		       a.msg[0] ? ": " : "", a.msg);
+	printf("\n");
+	return i < n ? 1 : 0;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nlbad [-q]\n"
+	fprintf(f, "usage: nlbad [-q] | nlbad -f N\n"
 		"  Sends malformed requests to the \"%s\" generic netlink family;\n"
 		"  exits 0 if all are rejected, 1 if not, 2 if it cannot run.\n"
-		"  -q  print only failures\n", ILB_GENL_NAME);
+		"  -q  print only failures\n"
+		"  -f N  add N services instead, stopping at the first refusal\n",
+		ILB_GENL_NAME);
 }
 
 int main(int argc, char **argv)
@@ -943,13 +977,17 @@ int main(int argc, char **argv)
 	char ebuf[32];
 	struct answer a;
 	struct req r;
+	unsigned long nfill = 0;
 	int opt, one = 1, err;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "qh")) != -1) {
+	while ((opt = getopt(argc, argv, "qf:h")) != -1) {
 		switch (opt) {
 		case 'q':
 			quiet = true;
+			break;
+		case 'f':
+			nfill = strtoul(optarg, NULL, 0);
 			break;
 		case 'h':
 			usage(stdout);
@@ -973,6 +1011,11 @@ int main(int argc, char **argv)
 	setsockopt(nl_fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	setsockopt(nl_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (nfill) {
+		if (resolve_family())
+			return 2;
+		return fill(nfill);
+	}
 	if (!quiet)
 		printf("1..%zu\n", ncases);
 	if (resolve_family())
