@@ -2,6 +2,7 @@
 # ilb - clustered layer-4 load balancer.
 #
 #   make            build kmod/ilb.ko (W=1) and the userspace tools
+#   make unit       build the cmocka unit tests (make check runs them)
 #   make check      install deps, build, run style, unit and VM tests
 #   make demo       boot the VM and show ilb working
 #   make bench      plain forwarding vs IPVS vs ilb, one VM boot
@@ -34,7 +35,7 @@ NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
 .PHONY: all module tools unit check demo bench bench-cluster bench-wire sim checkpatch deps clean fuzz
 
-all: module tools unit
+all: module tools
 
 module: $(BUILD)/module-build.log
 
@@ -91,7 +92,7 @@ deps:
 	@scripts/deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all unit
 	@scripts/check
 
 demo: deps
