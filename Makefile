@@ -7,6 +7,7 @@
 #   make install    the module (modules_install, depmod), ilbadm, its man
 #                   pages, bash completion and ilb.service; DESTDIR, PREFIX
 #   make uninstall  remove what make install installed
+#   make deb        build/deb/ilb-dkms_*.deb and ilb-tools_*.deb
 #   make demo       boot the VM and show ilb working
 #   make bench      plain forwarding vs IPVS vs ilb, one VM boot
 #   make bench-cluster  the cluster's figures (failover, detection, sync), one VM boot
@@ -37,7 +38,10 @@ NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
 .PHONY: all module tools unit check demo bench bench-cluster bench-wire sim checkpatch deps clean fuzz
-.PHONY: ilbadm man install install-module install-tools uninstall
+.PHONY: ilbadm man install install-module install-tools install-dkms uninstall deb
+
+# The module's version (kmod/ilb.h), also that of the packages.
+VERSION := $(shell sed -n 's/^\#define ILB_VERSION[[:space:]]*"\(.*\)"/\1/p' kmod/ilb.h)
 
 # make install: the module under /lib/modules/KVER/$(INSTALL_MOD_DIR), the
 # rest under $(PREFIX). The Debian package uses PREFIX=/usr and
@@ -49,6 +53,9 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL_MOD_DIR ?= extra
 INSTALL ?= install
+# What an ilb-dkms package ships under /usr/src/ilb-$(VERSION).
+DKMS_SRC := Kbuild dkms.conf include/uapi/linux/ilb.h kmod/Kbuild \
+	$(sort $(wildcard kmod/*.c kmod/*.h))
 MAN_PAGES := $(BUILD)/man/ilbadm.8 $(BUILD)/man/ilb.7
 
 all: module tools
@@ -200,6 +207,13 @@ install-tools: $(BUILD)/ilbadm $(MAN_PAGES)
 		>$(DESTDIR)$(UNITDIR)/ilb.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/ilb.service
 
+# The module's source as DKMS builds it (dkms.conf), for debian/rules.
+install-dkms:
+	@for f in $(DKMS_SRC); do \
+		echo "$(INSTALL) -D -m 0644 $$f $(DESTDIR)/usr/src/ilb-$(VERSION)/$$f"; \
+		$(INSTALL) -D -m 0644 $$f $(DESTDIR)/usr/src/ilb-$(VERSION)/$$f || exit 1; \
+	done
+
 uninstall:
 	@kver=$$(modinfo -F vermagic kmod/ilb.ko 2>/dev/null | cut -d' ' -f1); \
 	[ -n "$$kver" ] || kver=$$(uname -r); \
@@ -209,6 +223,23 @@ uninstall:
 	rm -fv $(DESTDIR)$(SBINDIR)/ilbadm $(DESTDIR)$(MANDIR)/man8/ilbadm.8 \
 		$(DESTDIR)$(MANDIR)/man7/ilb.7 $(DESTDIR)$(COMPLETIONDIR)/ilbadm \
 		$(DESTDIR)$(UNITDIR)/ilb.service
+
+# Binary packages from a copy of the tree (git's files, as they are in the
+# work tree): dpkg-buildpackage writes next to the copy, under build/deb.
+deb:
+	@test -n "$(VERSION)" || { echo "deb: no ILB_VERSION in kmod/ilb.h"; exit 1; }
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/src/ilb-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - -cf - | tar -xf - -C $(BUILD)/deb/src/ilb-$(VERSION)
+	cd $(BUILD)/deb/src/ilb-$(VERSION) && \
+		dpkg-buildpackage -b -us -uc >../dpkg-buildpackage.log 2>&1 || \
+		{ tail -n 40 ../dpkg-buildpackage.log; exit 1; }
+	mv $(BUILD)/deb/src/*.deb $(BUILD)/deb/src/*.buildinfo \
+		$(BUILD)/deb/src/*.changes $(BUILD)/deb/src/dpkg-buildpackage.log \
+		$(BUILD)/deb/
+	rm -rf $(BUILD)/deb/src
+	@ls -l $(BUILD)/deb/*.deb
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
