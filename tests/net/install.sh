@@ -122,6 +122,7 @@ else
 fi
 
 path=$(modinfo -n ilb 2>&1)
+tap_diag "$path: signer '$(modinfo -F signer "$path" 2>/dev/null)'"
 rmmod ilb
 if [[ $path == /lib/modules/$KVER/updates/dkms/ilb.ko* ]] && modprobe ilb &&
    [ -d /sys/module/ilb ]; then

@@ -200,8 +200,10 @@ if [ ${#debs[@]} = 2 ]; then
 	' x "$T/dkms" "$V" "$KVER")
 	dkmsmake=${dkmsmake/#make/make -j$JOBS KERNELRELEASE=$KVER}
 	diag "dkms: $dkmsmake"
+	t0=$(date +%s)
 	(cd "$T/dkms/ilb/$V/build" && eval "$dkmsmake") >"$T/dkms.log" 2>&1
 	drc=$?
+	diag "the build took $(($(date +%s) - t0))s here"
 	dcmd=$T/dkms/ilb/$V/build/kmod/.main.o.cmd
 	tcmd=$T/src/kmod/.main.o.cmd
 	if [ $drc = 0 ] && [ -f "$T/dkms/ilb/$V/build/kmod/ilb.ko" ] &&
