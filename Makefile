@@ -190,6 +190,9 @@ install-module: module
 		$(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=) \
 		modules_install
 	@kver=$$(modinfo -F vermagic kmod/ilb.ko | cut -d' ' -f1); \
+	ko=$(DESTDIR)/lib/modules/$$kver/$(INSTALL_MOD_DIR)/kmod/ilb.ko; \
+	cmp -s kmod/ilb.ko "$$ko" || { echo "install-module: $$ko not installed" \
+		"(modules.order names $$(cat modules.order))"; exit 1; }; \
 	if [ -z "$(DESTDIR)" ]; then \
 		echo "depmod $$kver"; depmod "$$kver"; \
 	else \

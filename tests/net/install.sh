@@ -6,7 +6,8 @@
 # back a configuration with services, servers, timeouts and a cluster join
 # from /etc/ilb/ilb.conf after the module was unloaded. Runs in the VM's
 # init netns, as the unit does. Needs make deb first (skips without
-# build/deb). Leaves the checkout's ilb.ko loaded, as it found it.
+# build/deb). Then make install and uninstall on the node. Leaves the
+# checkout's ilb.ko loaded, as it found it.
 . "$(dirname "$0")/lib.sh"
 set -u
 require_cmd dpkg dkms modprobe modinfo man
@@ -24,7 +25,7 @@ CONF=/etc/ilb/ilb.conf
 SYNCDEV=ilbsync0
 T=$(mktemp -d /tmp/ilb-install.XXXXXX)
 
-tap_plan 15
+tap_plan 16
 
 # On an early exit: the packages go and the checkout's module comes back.
 restored=0
@@ -277,6 +278,33 @@ else
 	tap_fail "dpkg -r: rc $rc, modinfo -n ilb: $(modinfo -n ilb 2>&1)"
 	sed 's/^/# /' "$T/dpkg-r.log"
 fi
+# make install on the node, from a copy of the checkout with its build
+# (mtimes kept: nothing is rebuilt): modprobe finds the module by depmod;
+# make uninstall takes it all away again.
+mkdir -p "$T/src"
+tar -C "$ILB_REPO" -cf - Makefile Kbuild modules.order Module.symvers kmod \
+	include scripts/kdir.sh tools Documentation build/module-build.log \
+	build/ilbadm build/man 2>"$T/tar.log" | tar -C "$T/src" -xf -
+# kbuild's modules.order names the module by the absolute path it was
+# built at; the copy's is its own
+echo "$T/src/kmod/ilb.ko" >"$T/src/modules.order"
+make -C "$T/src" KDIR="/lib/modules/$KVER/build" install >"$T/install.log" 2>&1
+rc=$?
+ipath=$(modinfo -n ilb 2>&1)
+if [ $rc = 0 ] && [ "$ipath" = "/lib/modules/$KVER/extra/kmod/ilb.ko" ] &&
+   modprobe ilb && [ -d /sys/module/ilb ] && rmmod ilb &&
+   [ -x /usr/local/sbin/ilbadm ] &&
+   grep -q "/usr/local/sbin/ilbadm restore" /usr/local/lib/systemd/system/ilb.service &&
+   make -C "$T/src" KDIR="/lib/modules/$KVER/build" uninstall >>"$T/install.log" 2>&1 &&
+   ! modinfo -n ilb >/dev/null 2>&1 && [ ! -e /usr/local/sbin/ilbadm ] &&
+   [ ! -e /usr/local/lib/systemd/system/ilb.service ]; then
+	tap_ok "make install: modprobe ilb loads $ipath; make uninstall removes it and the tools"
+else
+	tap_fail "make install: rc $rc, modinfo -n ilb '$ipath'"
+	sed 's/^/# /' "$T/tar.log" "$T/install.log" | tail -n 20
+	rmmod ilb 2>/dev/null
+fi
+
 # shellcheck disable=SC2086
 if insmod "$ILB_KO" ${ILB_MODPARAMS:-} && [ -d /sys/module/ilb ]; then
 	restored=1

@@ -34,7 +34,7 @@ for c in git make dpkg-deb dpkg-parsechangelog lintian systemd-analyze rst2man \
 		exit 4
 	fi
 done
-echo "1..9"
+echo "1..10"
 
 T=$(mktemp -d /tmp/ilb-pkg.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -299,6 +299,17 @@ if [ "$got" = "server service " ]; then
 	ok "completion: 'ilbadm ser' offers server and service"
 else
 	fail "completion: 'ilbadm ser' offers '$got'"
+fi
+
+# 10. make uninstall takes back everything make install put there.
+make -s uninstall KDIR="$KDIR" DESTDIR="$T/inst" PREFIX=/usr \
+	UNITDIR=/lib/systemd/system >"$T/uninstall.log" 2>&1
+urc=$?
+left=$(cd "$T/inst" 2>/dev/null && find . ! -type d | sed 's|^\.||')
+if [ $irc = 0 ] && [ $urc = 0 ] && [ -s "$T/inst.list" ] && [ -z "$left" ]; then
+	ok "make uninstall removes the $(wc -l <"$T/inst.list") files of make install"
+else
+	fail "make uninstall: rc $urc, left: $(echo "$left" | tr '\n' ' ')"
 fi
 
 [ $_failed = 0 ] && exit 0
