@@ -191,7 +191,8 @@ install-module: module
 		modules_install
 	@kver=$$(modinfo -F vermagic kmod/ilb.ko | cut -d' ' -f1); \
 	ko=$(DESTDIR)/lib/modules/$$kver/$(INSTALL_MOD_DIR)/kmod/ilb.ko; \
-	cmp -s kmod/ilb.ko "$$ko" || { echo "install-module: $$ko not installed" \
+	[ -f "$$ko" ] && ! [ kmod/ilb.ko -nt "$$ko" ] || \
+		{ echo "install-module: $$ko not installed" \
 		"(modules.order names $$(cat modules.order))"; exit 1; }; \
 	if [ -z "$(DESTDIR)" ]; then \
 		echo "depmod $$kver"; depmod "$$kver"; \
