@@ -2,7 +2,12 @@
 # ilb - clustered layer-4 load balancer.
 #
 #   make            build kmod/ilb.ko (W=1) and the userspace tools
+#   make unit       build the cmocka unit tests (make check runs them)
 #   make check      install deps, build, run style, unit and VM tests
+#   make install    the module (modules_install, depmod), ilbadm, its man
+#                   pages, bash completion and ilb.service; DESTDIR, PREFIX
+#   make uninstall  remove what make install installed
+#   make deb        build/deb/ilb-dkms_*.deb and ilb-tools_*.deb
 #   make demo       boot the VM and show ilb working
 #   make bench      plain forwarding vs IPVS vs ilb, one VM boot
 #   make bench-cluster  the cluster's figures (failover, detection, sync), one VM boot
@@ -35,6 +40,26 @@ NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
 .PHONY: all module modules-all ktree tools unit check demo bench bench-cluster \
 	bench-wire sim checkpatch deps deps-test clean fuzz
+
+.PHONY: ilbadm man install install-module install-tools install-dkms uninstall deb
+
+# The module's version (kmod/ilb.h), also that of the packages.
+VERSION := $(shell sed -n 's/^\#define ILB_VERSION[[:space:]]*"\(.*\)"/\1/p' kmod/ilb.h)
+
+# make install: the module under /lib/modules/KVER/$(INSTALL_MOD_DIR), the
+# rest under $(PREFIX). The Debian package uses PREFIX=/usr and
+# UNITDIR=/lib/systemd/system (debian/rules).
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL_MOD_DIR ?= extra
+INSTALL ?= install
+# What an ilb-dkms package ships under /usr/src/ilb-$(VERSION).
+DKMS_SRC := Kbuild dkms.conf include/uapi/linux/ilb.h kmod/Kbuild \
+	$(sort $(wildcard kmod/*.c kmod/*.h))
+MAN_PAGES := $(BUILD)/man/ilbadm.8 $(BUILD)/man/ilb.7
 
 all: module tools
 
@@ -82,9 +107,13 @@ $(BUILD)/wirebench: tools/wirebench/wirebench.c tools/wirebench/mac_libb2.c \
 	$(CC) $(USER_CFLAGS) -o $@ tools/wirebench/wirebench.c \
 		tools/wirebench/mac_libb2.c $(CORE_SRC) -lb2
 
+ilbadm: $(BUILD)/ilbadm
+
+# CPPFLAGS and LDFLAGS: a package build's hardening flags.
 $(BUILD)/ilbadm: $(ILBADM_SRC) $(ILBADM_HDR) include/uapi/linux/ilb.h
 	@mkdir -p $(BUILD)
-	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(ILBADM_SRC) $(NL_LIBS) -lcrypto
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(NL_CFLAGS) -o $@ $(ILBADM_SRC) \
+		$(LDFLAGS) $(NL_LIBS) -lcrypto
 
 # Raw generic netlink fuzz cases, run in the VM (not a unit test: no test_).
 $(BUILD)/tests/nlbad: tests/net/nlbad.c include/uapi/linux/ilb.h
@@ -166,6 +195,83 @@ fuzz:
 		-max_len=4096 \
 		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus \
 		$(BUILD)/fuzz/seeds
+
+# Manual pages from reStructuredText (python3-docutils): ilbadm(8) is
+# Documentation/ilbadm.rst, ilb(7) Documentation/ilb.rst.
+man: $(MAN_PAGES)
+
+$(BUILD)/man/ilbadm.8: Documentation/man/ilbadm.8.rst Documentation/ilbadm.rst
+$(BUILD)/man/ilb.7: Documentation/ilb.rst
+$(MAN_PAGES):
+	@mkdir -p $(BUILD)/man
+	rst2man --halt=warning --no-generator --no-datestamp $< $@.tmp && \
+		mv $@.tmp $@
+
+install: install-module install-tools
+
+# The kernel's modules_install puts kmod/ilb.ko in
+# /lib/modules/KVER/$(INSTALL_MOD_DIR)/kmod/ (signed only if the build tree
+# has the signing key); depmod, except into a DESTDIR.
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		$(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=) \
+		modules_install
+	@kver=$$(modinfo -F vermagic kmod/ilb.ko | cut -d' ' -f1); \
+	ko=$(DESTDIR)/lib/modules/$$kver/$(INSTALL_MOD_DIR)/kmod/ilb.ko; \
+	[ -f "$$ko" ] && ! [ kmod/ilb.ko -nt "$$ko" ] || \
+		{ echo "install-module: $$ko not installed" \
+		"(modules.order names $$(cat modules.order))"; exit 1; }; \
+	if [ -z "$(DESTDIR)" ]; then \
+		echo "depmod $$kver"; depmod "$$kver"; \
+	else \
+		echo "install-module: DESTDIR set, run depmod $$kver on the target"; \
+	fi
+
+install-tools: $(BUILD)/ilbadm $(MAN_PAGES)
+	$(INSTALL) -D -m 0755 $(BUILD)/ilbadm $(DESTDIR)$(SBINDIR)/ilbadm
+	$(INSTALL) -D -m 0644 $(BUILD)/man/ilbadm.8 $(DESTDIR)$(MANDIR)/man8/ilbadm.8
+	$(INSTALL) -D -m 0644 $(BUILD)/man/ilb.7 $(DESTDIR)$(MANDIR)/man7/ilb.7
+	$(INSTALL) -D -m 0644 tools/ilbadm/ilbadm.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/ilbadm
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' tools/systemd/ilb.service.in \
+		>$(DESTDIR)$(UNITDIR)/ilb.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/ilb.service
+
+# The module's source as DKMS builds it (dkms.conf), for debian/rules.
+install-dkms:
+	@for f in $(DKMS_SRC); do \
+		echo "$(INSTALL) -D -m 0644 $$f $(DESTDIR)/usr/src/ilb-$(VERSION)/$$f"; \
+		$(INSTALL) -D -m 0644 $$f $(DESTDIR)/usr/src/ilb-$(VERSION)/$$f || exit 1; \
+	done
+
+uninstall:
+	@kver=$$(modinfo -F vermagic kmod/ilb.ko 2>/dev/null | cut -d' ' -f1); \
+	[ -n "$$kver" ] || kver=$$(uname -r); \
+	d=$(DESTDIR)/lib/modules/$$kver/$(INSTALL_MOD_DIR); \
+	rm -fv "$$d/kmod/ilb.ko"; rmdir "$$d/kmod" 2>/dev/null; \
+	[ -n "$(DESTDIR)" ] || depmod "$$kver"
+	rm -fv $(DESTDIR)$(SBINDIR)/ilbadm $(DESTDIR)$(MANDIR)/man8/ilbadm.8 \
+		$(DESTDIR)$(MANDIR)/man7/ilb.7 $(DESTDIR)$(COMPLETIONDIR)/ilbadm \
+		$(DESTDIR)$(UNITDIR)/ilb.service
+
+# Binary packages from a copy of the tree (git's files, as they are in the
+# work tree): dpkg-buildpackage writes next to the copy, under build/deb.
+deb:
+	@test -n "$(VERSION)" || { echo "deb: no ILB_VERSION in kmod/ilb.h"; exit 1; }
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/src/ilb-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - -cf - | tar -xf - -C $(BUILD)/deb/src/ilb-$(VERSION)
+	cd $(BUILD)/deb/src/ilb-$(VERSION) && \
+		dpkg-buildpackage -b -us -uc >../dpkg-buildpackage.log 2>&1 || \
+		{ tail -n 40 ../dpkg-buildpackage.log; exit 1; }
+	mv $(BUILD)/deb/src/*.deb $(BUILD)/deb/src/*.buildinfo \
+		$(BUILD)/deb/src/*.changes $(BUILD)/deb/src/dpkg-buildpackage.log \
+		$(BUILD)/deb/
+	rm -rf $(BUILD)/deb/src
+	@ls -l $(BUILD)/deb/*.deb
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
