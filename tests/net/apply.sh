@@ -19,7 +19,7 @@ TMPD=$(mktemp -d "/tmp/${ILB_PREFIX}apply.XXXXXX")
 NDL=50
 SVC="tcp $ILB_VIP:80"
 
-tap_plan 11
+tap_plan 12
 topo_build 1 1 4
 for i in 1 2 3 4; do
 	nginx_start "srv$i" 80 "srv$i"
@@ -87,8 +87,9 @@ save_is() {	# save_is FILE: the node's save equals FILE
 	A save >"$TMPD/save.now" && cmp -s "$1" "$TMPD/save.now"
 }
 
-# --- 50 long downloads: 1 MiB each at 10 kB/s, about 100 s ---------------------
-ip netns exec "$(ns_name c1)" $SLOWGET --json -n $NDL --rate 10000 \
+# --- 50 long downloads: 1 MiB each at 8 kB/s, about 130 s ---------------------
+DL_T0=$SECONDS
+ip netns exec "$(ns_name c1)" $SLOWGET --json -n $NDL --rate 8000 \
 	--deadline 600 --sha "$BIGSHA" "$ILB_VIP" 80 /big >"$TMPD/dl" 2>&1 &
 DL=$!
 wait_for 120 est_is $NDL
@@ -176,6 +177,28 @@ else
 	tap_fail "rollback: rc $rc, '$err'; diff to before: $(diff "$TMPD/save0" "$TMPD/save.now" | tr '\n' ' ')"
 fi
 
+# The same under valgrind: memory errors or leaks on these paths fail.
+if command -v valgrind >/dev/null 2>&1; then
+	vg=(valgrind -q --leak-check=full --errors-for-leak-kinds=all
+	    --error-exitcode=9)
+	ns ilb1 "${vg[@]}" "$ILBADM" -j apply "$TMPD/fail.conf" dry-run \
+		>/dev/null 2>"$TMPD/vg1"
+	rc1=$?
+	ns ilb1 "${vg[@]}" "$ILBADM" apply "$TMPD/fail.conf" \
+		>/dev/null 2>"$TMPD/vg2"
+	rc2=$?
+	tap_diag "valgrind: dry-run -j rc $rc1, rolled-back apply rc $rc2 (1: the join refused), $((SECONDS - DL_T0)) s into the downloads"
+	if [ $rc1 = 0 ] && [ $rc2 = 1 ] && [ ! -s "$TMPD/vg1" ] &&
+	   [ "$(grep -c . "$TMPD/vg2")" = 1 ] && save_is "$TMPD/save0"; then
+		tap_ok "under valgrind, a dry run and a rolled-back apply: no memory error, no leak"
+	else
+		sed 's/^/# /' "$TMPD/vg1" "$TMPD/vg2" | head -n 40
+		tap_fail "valgrind: rc $rc1 and $rc2"
+	fi
+else
+	tap_skip "apply under valgrind" "valgrind not installed"
+fi
+
 # --- the apply ------------------------------------------------------------------
 t0=$(date +%s.%N)
 A apply "$TMPD/new.conf" >"$TMPD/out" 2>"$TMPD/out.err"
@@ -197,7 +220,7 @@ else
 fi
 
 est2=$(established)
-tap_diag "established after the apply: $est2 (before: $est0)"
+tap_diag "established after the apply, $((SECONDS - DL_T0)) s into the downloads: $est2 (before: $est0)"
 if [ "$est2" = "$est0" ]; then
 	tap_ok "the $NDL downloads' connections are kept, on the servers they had"
 else
