@@ -19,7 +19,7 @@ TMPD=$(mktemp -d "/tmp/${ILB_PREFIX}apply.XXXXXX")
 NDL=50
 SVC="tcp $ILB_VIP:80"
 
-tap_plan 12
+tap_plan 15
 topo_build 1 1 4
 for i in 1 2 3 4; do
 	nginx_start "srv$i" 80 "srv$i"
@@ -260,5 +260,73 @@ sys.exit(0 if s["exact"] == n and not s["failed"] else 1)' "$summary" $NDL; then
 	tap_ok "all $NDL downloads completed byte-exact across the dry run, the rollback and the apply"
 else
 	tap_fail "downloads: $summary"
+fi
+
+# --- the cluster, once the downloads are done: join, set in place, leave ---------
+# key_id FILE: the id the module gives the key in FILE (cluster-protocol.rst)
+key_id() {
+	python3 -c '
+import base64, hashlib, sys
+k = base64.b64decode(open(sys.argv[1]).read().strip())
+t = hashlib.blake2s(b"ilb key id v2".ljust(28, b"\0") + bytes(4), key=k,
+                    digest_size=16).digest()
+print(t[0] or 1)' "$1"
+}
+KEY1=$(cluster_key)
+KEY2=$(mktemp "/tmp/${ILB_PREFIX}key2.XXXXXX")
+# a second key with another id (the module refuses one with the same)
+for _ in 1 2 3 4 5; do
+	"$ILBADM" cluster genkey >"$KEY2"
+	[ "$(key_id "$KEY2")" != "$(key_id "$KEY1")" ] && break
+done
+KEY1=$(realpath "$KEY1") KEY2=$(realpath "$KEY2")
+
+# a short join: the defaults are the module's, the key file a name
+{ cat "$TMPD/new.norm"; echo "cluster join id 1 addr $NET_SYNC.1 dev eth2 key $KEY1"; } \
+	>"$TMPD/cl1.conf"
+out=$(A apply "$TMPD/cl1.conf" 2>&1)
+rc=$?
+A save >"$TMPD/save2"
+join=$(grep '^cluster join' "$TMPD/save2")
+again=$(A apply "$TMPD/cl1.conf" 2>&1)
+rc2=$?
+tap_diag "join: rc $rc: $out"
+tap_diag "save: $join; second apply rc $rc2: '$again'"
+if [ $rc = 0 ] && [ "$out" = "$join" ] && [ $rc2 = 0 ] && [ -z "$again" ] &&
+   [ "$(grep -vc '^cluster' "$TMPD/save2")" = "$(grep -c . "$TMPD/new.norm")" ]; then
+	tap_ok "a join by apply prints the join as save prints it; applied again (defaults, cache, key id compared) nothing"
+else
+	tap_fail "join by apply: rc $rc '$out', save '$join', again rc $rc2 '$again'"
+fi
+
+# weight and key in place: no leave, the same incarnation
+inc0=$(json_get "$(cluster_show ilb1)" incarnation)
+sed -e "s| weight 1 score | weight 2 score |" -e "s|key $KEY1\$|key $KEY2|" \
+	"$TMPD/save2" >"$TMPD/cl2.conf"
+out=$(A apply "$TMPD/cl2.conf" 2>&1)
+rc=$?
+key_stable() { [ "$(json_get "$(cluster_show ilb1)" key_state)" = stable ]; }
+wait_for 20 key_stable
+cl=$(cluster_show ilb1)
+inc1=$(json_get "$cl" incarnation)
+want=$(printf 'cluster set weight 2\ncluster set key %s' "$KEY2")
+tap_diag "in place: rc $rc: $(echo "$out" | tr '\n' ';'); incarnation $inc0 -> $inc1, weight $(json_get "$cl" weight), key $(json_get "$cl" key_state) $(json_get "$cl" key_file)"
+if [ $rc = 0 ] && [ "$out" = "$want" ] && [ "$inc0" = "$inc1" ] &&
+   save_is "$TMPD/cl2.conf" && [ -z "$(A apply "$TMPD/cl2.conf" 2>&1)" ]; then
+	tap_ok "weight and key change in place (cluster set weight, cluster set key: the same incarnation), save equals the file"
+else
+	tap_fail "in place: rc $rc '$out', want '$want'; incarnation $inc0 -> $inc1"
+fi
+
+# no join in the file: leave
+out=$(A apply "$TMPD/new.norm" 2>&1)
+rc=$?
+err=$(A cluster show 2>&1)
+tap_diag "leave: rc $rc: $out; then: $err"
+if [ $rc = 0 ] && [ "$out" = "cluster leave" ] && save_is "$TMPD/new.norm" &&
+   [ "$err" = "ilbadm: cluster show: not in a cluster" ]; then
+	tap_ok "a file without a join makes the node leave (cluster leave), save equals the file"
+else
+	tap_fail "leave: rc $rc '$out', then '$err'"
 fi
 tap_done
