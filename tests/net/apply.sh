@@ -15,7 +15,7 @@ if ! "$ILBADM" -h 2>&1 | grep -q 'apply FILE'; then
 	exit $KSFT_SKIP
 fi
 
-TMPD=$(mktemp -d "/tmp/${ILB_PREFIX}apply.XXXXXX")
+TMPD=$(mktemp -d -t "${ILB_PREFIX}apply.XXXXXX")
 NDL=50
 SVC="tcp $ILB_VIP:80"
 
@@ -273,7 +273,7 @@ t = hashlib.blake2s(b"ilb key id v2".ljust(28, b"\0") + bytes(4), key=k,
 print(t[0] or 1)' "$1"
 }
 KEY1=$(cluster_key)
-KEY2=$(mktemp "/tmp/${ILB_PREFIX}key2.XXXXXX")
+KEY2=$(mktemp -t "${ILB_PREFIX}key2.XXXXXX")
 # a second key with another id (the module refuses one with the same)
 for _ in 1 2 3 4 5; do
 	"$ILBADM" cluster genkey >"$KEY2"

@@ -651,10 +651,10 @@ static void test_format_round_trip(void **state)
 	assert_string_equal(small, "");
 	ilbadm_changes_free(&ch);
 
-	parse_line("apply /tmp/x dry-run", &back);
+	parse_line("apply new.conf dry-run", &back);
 	assert_int_equal(back.obj, ILBADM_OBJ_APPLY);
 	assert_true(back.dry_run);
-	assert_string_equal(fmt(&back), "apply /tmp/x dry-run");
+	assert_string_equal(fmt(&back), "apply new.conf dry-run");
 }
 
 static void test_apply_parse(void **state)
