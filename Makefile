@@ -135,6 +135,14 @@ $(BUILD)/tests/test_ilbadm_parse: tests/unit/test_ilbadm_parse.c \
 	$(CC) $(USER_CFLAGS) -Itools/ilbadm -o $@ $< tools/ilbadm/parse.c \
 		tools/ilbadm/keyfile.c -lcmocka -lcrypto
 
+# apply's configurations and diff link tools/ilbadm/diff.c and parse.c.
+$(BUILD)/tests/test_ilbadm_diff: tests/unit/test_ilbadm_diff.c \
+		tools/ilbadm/diff.c tools/ilbadm/diff.h tools/ilbadm/parse.c \
+		tools/ilbadm/parse.h include/uapi/linux/ilb.h
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(USER_CFLAGS) -Itools/ilbadm -o $@ $< tools/ilbadm/diff.c \
+		tools/ilbadm/parse.c -lcmocka
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_SRC) $(CORE_HDR) $(MAC_SRC)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(USER_CFLAGS) -o $@ $< $(CORE_SRC) $(MAC_SRC) -lcmocka \

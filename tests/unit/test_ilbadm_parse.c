@@ -1136,6 +1136,23 @@ static void test_genkey(void **state)
 	assert_string_not_equal(k1, k2);
 }
 
+/* The id the module gives a key: cluster-protocol.rst's example. */
+static void test_key_id(void **state)
+{
+	uint8_t key[ILB_CLUSTER_KEY_LEN], id = 0, id2 = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)i;
+	assert_int_equal(ilbadm_key_id(key, &id), 0);
+	assert_int_equal(id, 0xdf);
+	key[31] ^= 1;
+	assert_int_equal(ilbadm_key_id(key, &id2), 0);
+	assert_int_not_equal(id2, 0);
+	assert_int_not_equal(id2, 0xdf);
+}
+
 static void test_key_decode(void **state)
 {
 	uint8_t key[ILB_CLUSTER_KEY_LEN], want[ILB_CLUSTER_KEY_LEN];
@@ -1417,6 +1434,7 @@ int main(void)
 		cmocka_unit_test(test_cluster_keys_parse),
 		cmocka_unit_test(test_key_file_names),
 		cmocka_unit_test(test_genkey),
+		cmocka_unit_test(test_key_id),
 		cmocka_unit_test(test_key_decode),
 		cmocka_unit_test_setup_teardown(test_key_files, key_setup,
 						key_teardown),

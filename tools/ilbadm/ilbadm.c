@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "ilbadm.h"
+#include "diff.h"
 
 static void usage(FILE *f)
 {
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 "  ilbadm flush\n"
 "  ilbadm save\n"
 "  ilbadm restore < FILE\n"
+"  ilbadm apply FILE|- [dry-run]\n"
 "where PROTO := tcp | udp    SCHED := rr | wrr | lc | wlc | sh | mh\n"
 "      FWD := nat | dr | local    N := 0..65535    SEC := 1..604800\n"
 "      ID := 1..4294967295 | 0xHEX | A.B.C.D    SCORE := hrw32 | crc8\n"
@@ -87,6 +89,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ilbadm_script script = { 0 };
+	struct ilbadm_cfg want;
 	char err[ILBADM_ERRLEN];
 	struct ilbadm_nlerr e;
 	struct ilbadm_nl nl;
@@ -135,6 +138,10 @@ int main(int argc, char **argv)
 	if (c.obj == ILBADM_OBJ_RESTORE &&
 	    ilbadm_restore_read(stdin, &script) != ILBADM_OK)
 		return ILBADM_ERR;
+	ilbadm_cfg_init(&want);
+	if (c.obj == ILBADM_OBJ_APPLY &&
+	    ilbadm_apply_read(&c, &want) != ILBADM_OK)
+		return ILBADM_ERR;
 	if (ilbadm_key_check(&c, err, sizeof(err))) {
 		fprintf(stderr, "ilbadm: %s\n", err);
 		return ILBADM_ERR;
@@ -144,14 +151,18 @@ int main(int argc, char **argv)
 	if (ilbadm_nl_open(&nl, &e)) {
 		ilbadm_nl_perror(NULL, ILBADM_WHAT_OTHER, &e);
 		ilbadm_script_free(&script);
+		ilbadm_cfg_free(&want);
 		return ILBADM_ERR;
 	}
 	if (c.obj == ILBADM_OBJ_RESTORE)
 		r = ilbadm_restore_run(&nl, &script);
+	else if (c.obj == ILBADM_OBJ_APPLY)
+		r = ilbadm_apply(&nl, &c, &want);
 	else
 		r = ilbadm_run(&nl, &c);
 	ilbadm_nl_close(&nl);
 	ilbadm_script_free(&script);
+	ilbadm_cfg_free(&want);
 	if (fflush(stdout) || ferror(stdout)) {
 		perror("ilbadm: stdout");
 		r = ILBADM_ERR;

@@ -157,8 +157,25 @@ struct ilbadm_script {
 	size_t n;
 };
 
+/*
+ * Reads and checks every line of f (errors: "ilbadm: WHAT: line N: ...");
+ * restore and apply lines are refused. ILBADM_OK or ILBADM_ERR.
+ */
+int ilbadm_script_read(FILE *f, const char *what, struct ilbadm_script *s);
 int ilbadm_restore_read(FILE *f, struct ilbadm_script *s);
 int ilbadm_restore_run(struct ilbadm_nl *nl, const struct ilbadm_script *s);
 void ilbadm_script_free(struct ilbadm_script *s);
+
+/* apply.c (the diff itself is diff.c's) */
+struct ilbadm_cfg;
+/*
+ * Reads FILE (c->file, "-" for standard input), checks every line and
+ * builds its configuration into want, before any netlink I/O; errors are
+ * printed ("ilbadm: apply: line N: ..."). Free want with ilbadm_cfg_free().
+ */
+int ilbadm_apply_read(const struct ilbadm_cmd *c, struct ilbadm_cfg *want);
+/* Makes the node equal to want, or with c->dry_run says what it would do. */
+int ilbadm_apply(struct ilbadm_nl *nl, const struct ilbadm_cmd *c,
+		 const struct ilbadm_cfg *want);
 
 #endif /* ILBADM_H */

@@ -16,7 +16,9 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "keyfile.h"
 #include "parse.h"
@@ -206,4 +208,39 @@ int ilbadm_key_check(const struct ilbadm_cmd *c, char *err, size_t len)
 	if (r)
 		return ilbadm_fail(err, len, "%s: %s", ilbadm_cmd_name(c), why);
 	return 0;
+}
+
+/*
+ * The key id, as kmod/wire.c's ilb_wire_key_id() derives it (see
+ * cluster-protocol.rst, "Key ids"): the first byte of the keyed
+ * BLAKE2s-128 of the label padded to the 28-byte header, then a receiver
+ * of 4 zero bytes; 1 if that byte is 0.
+ */
+int ilbadm_key_id(const uint8_t key[ILB_CLUSTER_KEY_LEN], uint8_t *id)
+{
+	static const char label[] = "ilb key id v2";
+	unsigned char in[28 + 4] = { 0 }, tag[16];
+	size_t size = sizeof(tag), out = 0;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &size),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC_CTX *ctx = NULL;
+	EVP_MAC *mac;
+	int r = -1;
+
+	memcpy(in, label, sizeof(label) - 1);
+	mac = EVP_MAC_fetch(NULL, "BLAKE2SMAC", NULL);
+	if (mac)
+		ctx = EVP_MAC_CTX_new(mac);
+	if (ctx && EVP_MAC_init(ctx, key, ILB_CLUSTER_KEY_LEN, params) &&
+	    EVP_MAC_update(ctx, in, sizeof(in)) &&
+	    EVP_MAC_final(ctx, tag, &out, sizeof(tag)) && out == sizeof(tag)) {
+		*id = tag[0] ? tag[0] : 1;
+		r = 0;
+	}
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	explicit_bzero(tag, sizeof(tag));
+	return r;
 }

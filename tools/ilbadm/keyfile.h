@@ -49,4 +49,10 @@ int ilbadm_key_read(const char *path, uint8_t key[ILB_CLUSTER_KEY_LEN],
  */
 int ilbadm_key_check(const struct ilbadm_cmd *c, char *err, size_t len);
 
+/*
+ * The id of a key, as the module derives it (cluster-protocol.rst, "Key
+ * ids"): 1..255. 0, or -1 if OpenSSL has no BLAKE2s MAC.
+ */
+int ilbadm_key_id(const uint8_t key[ILB_CLUSTER_KEY_LEN], uint8_t *id);
+
 #endif /* ILBADM_KEYFILE_H */

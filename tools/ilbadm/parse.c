@@ -30,6 +30,7 @@ static const struct word objects[] = {
 	{ "save", ILBADM_OBJ_SAVE },
 	{ "restore", ILBADM_OBJ_RESTORE },
 	{ "cluster", ILBADM_OBJ_CLUSTER },
+	{ "apply", ILBADM_OBJ_APPLY },
 	{ NULL, 0 }
 };
 
@@ -502,6 +503,7 @@ const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
 		[ILBADM_OBJ_CLUSTER] = { "cluster", NULL, "cluster set", NULL,
 					 "cluster show", "cluster join",
 					 "cluster leave", "cluster genkey" },
+		[ILBADM_OBJ_APPLY] = { "apply" },
 	};
 	const char *n = NULL;
 
@@ -834,6 +836,38 @@ static int parse_cluster(int argc, char *const argv[], int i,
 	}
 }
 
+/*
+ * apply FILE [dry-run]. "dry-run" is a word after the file, as "insecure"
+ * is one of "cluster join": options (-j) come before the object.
+ */
+static int parse_apply(int argc, char *const argv[], int i,
+		       struct ilbadm_cmd *c, char *err, size_t len)
+{
+	if (i >= argc)
+		return ilbadm_fail(err, len,
+			    "apply: missing FILE (a file name, or - for standard input)");
+	c->file = argv[i++];
+	if (!c->file[0])
+		return ilbadm_fail(err, len,
+			    "apply: bad FILE \"\" (a file name, or - for standard input)");
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "dry-run")) {
+			if (c->dry_run)
+				return ilbadm_fail(err, len,
+					    "apply: \"dry-run\" given twice");
+			c->dry_run = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-d"))
+			return ilbadm_fail(err, len,
+				    "apply: unknown argument \"%s\" (say \"apply FILE dry-run\")",
+				    argv[i]);
+		return ilbadm_fail(err, len, "apply: unexpected argument \"%s\"",
+			    argv[i]);
+	}
+	return 0;
+}
+
 /* Which verbs each object takes, as a bit mask of 1 << verb. */
 static unsigned int object_verbs(enum ilbadm_obj obj)
 {
@@ -934,6 +968,9 @@ int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *c,
 		break;
 	case ILBADM_OBJ_CLUSTER:
 		obj = parse_cluster(argc, argv, i, c, err, len);
+		break;
+	case ILBADM_OBJ_APPLY:
+		obj = parse_apply(argc, argv, i, c, err, len);
 		break;
 	default:	/* stats show, flush, save, restore: nothing more */
 		obj = no_more(argc, argv, i, c, err, len);

@@ -33,6 +33,7 @@ enum ilbadm_obj {
 	ILBADM_OBJ_SAVE,
 	ILBADM_OBJ_RESTORE,
 	ILBADM_OBJ_CLUSTER,
+	ILBADM_OBJ_APPLY,
 };
 
 enum ilbadm_verb {
@@ -109,6 +110,10 @@ struct ilbadm_cmd {
 	bool has_key;
 	char key_file[ILB_CLUSTER_KEY_FILE_MAX];
 	bool insecure;			/* join: no key, no MAC */
+
+	/* apply FILE [dry-run]: file points into argv ("-": stdin) */
+	const char *file;
+	bool dry_run;
 };
 
 /*

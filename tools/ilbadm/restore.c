@@ -43,7 +43,7 @@ static int append(struct ilbadm_script *s, size_t *cap,
 	return 0;
 }
 
-int ilbadm_restore_read(FILE *f, struct ilbadm_script *s)
+int ilbadm_script_read(FILE *f, const char *what, struct ilbadm_script *s)
 {
 	char *argv[ILBADM_MAX_ARGS + 1], err[ILBADM_ERRLEN];
 	struct ilbadm_cmd c;
@@ -66,8 +66,9 @@ int ilbadm_restore_read(FILE *f, struct ilbadm_script *s)
 		if (ilbadm_parse_cmd(argc - skip, argv + skip, &c, err,
 				     sizeof(err)) != ILBADM_OK)
 			goto bad;
-		if (c.obj == ILBADM_OBJ_RESTORE) {
-			snprintf(err, sizeof(err), "restore cannot be nested");
+		if (c.obj == ILBADM_OBJ_RESTORE || c.obj == ILBADM_OBJ_APPLY) {
+			snprintf(err, sizeof(err), "%s cannot be nested",
+				 ilbadm_cmd_name(&c));
 			goto bad;
 		}
 		if (c.obj == ILBADM_OBJ_CLUSTER &&
@@ -84,17 +85,22 @@ int ilbadm_restore_read(FILE *f, struct ilbadm_script *s)
 		}
 	}
 	if (ferror(f)) {
-		fprintf(stderr, "ilbadm: restore: %s\n", strerror(errno));
+		fprintf(stderr, "ilbadm: %s: %s\n", what, strerror(errno));
 		goto fail;
 	}
 	free(buf);
 	return ILBADM_OK;
 bad:
-	fprintf(stderr, "ilbadm: restore: line %u: %s\n", line, err);
+	fprintf(stderr, "ilbadm: %s: line %u: %s\n", what, line, err);
 fail:
 	free(buf);
 	ilbadm_script_free(s);
 	return ILBADM_ERR;
+}
+
+int ilbadm_restore_read(FILE *f, struct ilbadm_script *s)
+{
+	return ilbadm_script_read(f, "restore", s);
 }
 
 int ilbadm_restore_run(struct ilbadm_nl *nl, const struct ilbadm_script *s)
