@@ -15,7 +15,7 @@
 #include "nl.h"
 #include "out.h"
 
-#define ILBADM_VERSION	"0.1"
+#define ILBADM_VERSION	"0.2"
 
 struct ilbadm_srv {
 	uint32_t addr;			/* network byte order */
