@@ -87,9 +87,9 @@ save_is() {	# save_is FILE: the node's save equals FILE
 	A save >"$TMPD/save.now" && cmp -s "$1" "$TMPD/save.now"
 }
 
-# --- 50 long downloads: 1 MiB each at 8 kB/s, about 130 s ---------------------
+# --- 50 long downloads: 1 MiB each at 12 kB/s, about 87 s ------------------------
 DL_T0=$SECONDS
-ip netns exec "$(ns_name c1)" $SLOWGET --json -n $NDL --rate 8000 \
+ip netns exec "$(ns_name c1)" $SLOWGET --json -n $NDL --rate 12000 \
 	--deadline 600 --sha "$BIGSHA" "$ILB_VIP" 80 /big >"$TMPD/dl" 2>&1 &
 DL=$!
 wait_for 120 est_is $NDL

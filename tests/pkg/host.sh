@@ -260,6 +260,15 @@ for o in objects:
     err = subprocess.run([adm, o, "zz"], capture_output=True, text=True).stderr
     m = re.search(r'unknown verb "zz" \(([^)]*)\)', err)
     verbs = set(m.group(1).split(", ")) if m else set()
+    # an object that takes a file (apply FILE [dry-run]): its keywords
+    # come after the file
+    use = [c for c in cmds if c[0] == o]
+    if not verbs and use and len(use[0]) > 1 and re.match(r"[A-Z]", use[0][1]):
+        kws = set(t.strip("[]") for t in use[0][2:]
+                  if re.fullmatch(r"\[?[a-z][a-z-]*\]?", t))
+        check(o + " keywords after its file", kws,
+              complete("ilbadm %s some.conf " % o))
+        continue
     check(o + " verbs", verbs, complete("ilbadm %s " % o))
     for c in cmds:
         if c[0] != o or len(c) < 2 or not verbs:
