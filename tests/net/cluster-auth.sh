@@ -471,7 +471,7 @@ ns evil $CLREPLAY flip "$CAP" --max 10 --members "$MEMBERS" >"$TMPD/flip.json" 2
 want=$(python3 -c '
 import json, sys
 print(sum(json.load(open(sys.argv[1]))["to"].values()))' "$TMPD/flip.json" 2>/dev/null)
-wait_for 30 test "$(refused_sum "${NODES[@]}")" -ge $((s1 + ${want:-0}))
+wait_for 30 eval '[ "$(refused_sum "${NODES[@]}")" -ge $((s1 + ${want:-0})) ]'
 sleep 1
 s2=$(refused_sum "${NODES[@]}")
 snap c1

@@ -147,7 +147,7 @@ done
 r0=$(refused_sum ilb1)
 before=$(cluster_show ilb1)
 nr=$(ns evil $CLMSG "$NET_SYNC.1" 7219 random 2000)
-wait_for 15 test "$(refused_sum ilb1)" -ge $((r0 + nr))
+wait_for 15 eval '[ "$(refused_sum ilb1)" -ge $((r0 + nr)) ]'
 sleep 1
 r1=$(refused_sum ilb1)
 tap_diag "$nr random datagrams (TTL 255): $(deltas "$before" "$(cluster_show ilb1)")"

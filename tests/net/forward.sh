@@ -147,7 +147,8 @@ tap_diag "local: $r"
 ilbadm ilb1 service add udp "$ILB_VIP:9"
 ilbadm ilb1 server add udp "$ILB_VIP:9" "$(server_addr 1)"
 ns c1 "$ILB_REPO/build/udpflood" "$ILB_VIP" 9 0 2000 >/dev/null
-wait_for 10 test "$(ilbadm ilb1 -j conn show udp "$ILB_VIP:9" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 2000
+udp_conns() { ilbadm ilb1 -j conn show udp "$ILB_VIP:9" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+wait_for 10 eval '[ "$(udp_conns)" = 2000 ]'
 dump=$(ilbadm ilb1 -j conn show udp "$ILB_VIP:9" | python3 -c '
 import json, sys
 c = json.load(sys.stdin)

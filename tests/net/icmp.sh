@@ -17,7 +17,7 @@ ilbadm ilb1 service add tcp "$ILB_VIP:9"
 ilbadm ilb1 server add tcp "$ILB_VIP:9" "$(server_addr 1)"
 rm -f /tmp/ilb-upload.out
 (ns srv1 socat -u "TCP-LISTEN:9,reuseaddr" "OPEN:/tmp/ilb-upload.out,creat,trunc" &) 2>/dev/null
-wait_for 10 ns srv1 ss -ltn 'sport = :9'
+wait_for 10 listening srv1 tcp 9
 head -c 524288 /dev/urandom >/tmp/ilb-upload.bin
 rm -f /tmp/ilb-icmp.txt
 (ns c1 timeout 90 tcpdump -n -l -i eth0 -c 1 'icmp[icmptype] == 3' \

@@ -232,6 +232,14 @@ wait_for() {
 
 # --- services on the test hosts -------------------------------------------
 
+# listening NS tcp|udp PORT: true once a socket of NS listens on PORT
+# (ss itself exits 0 whether or not one matches)
+listening() {
+	local f=-Hltn
+	[ "$2" = udp ] && f=-Hlun
+	[ -n "$(ns "$1" ss $f "sport = :$3")" ]
+}
+
 ILBADM=${ILBADM:-$ILB_REPO/build/ilbadm}
 HTTPC="python3 $ILB_REPO/tests/net/tools/httpc.py"
 

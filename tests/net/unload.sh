@@ -28,7 +28,7 @@ end = time.time() + 120
 while time.time() < end:
     s.sendto(b"x" * 100, ("'"$ILB_VIP"'", 7))
     time.sleep(0.001)' >/dev/null 2>&1 &) 2>/dev/null
-wait_for 30 test "$(ilb_stat ilb1 conns)" -ge 50
+wait_for 30 eval '[ "$(ilb_stat ilb1 conns)" -ge 50 ]'
 n=$(ilb_stat ilb1 conns)
 tap_diag "connections in the table before unloading: $n"
 [ "$n" -ge 50 ] && tap_ok "traffic is flowing ($n connections tracked)" ||

@@ -61,7 +61,7 @@ want="8192 $(sha256sum "$TMPD/dgram" | cut -d' ' -f1)"
 for m in nat:5000:srv1 dr:5001:srv2; do
 	IFS=: read -r fwd port srv <<<"$m"
 	udprecv "$srv" "$port" "$TMPD/$fwd.out"
-	wait_for 10 ns "$srv" ss -lun "sport = :$port"
+	wait_for 10 listening "$srv" udp "$port"
 	ns c1 python3 - "$ILB_VIP" "$port" "$TMPD/dgram" <<'PY'
 import socket, sys
 IP_MTU_DISCOVER, IP_PMTUDISC_DONT = 10, 0
