@@ -15,6 +15,7 @@
 #   make sim        print the ownership simulator's table
 #   make checkpatch run the kernel's checkpatch.pl on kmod/ and include/
 #   make fuzz       libFuzzer on the cluster wire parser for 60 s (clang)
+#   make check-debug  the VM suite on a KASAN/lockdep/kmemleak kernel (slow)
 
 SHELL := /bin/bash
 KDIR ?= $(shell scripts/kdir.sh)
@@ -39,7 +40,8 @@ NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
 .PHONY: all module modules-all ktree tools unit check demo bench bench-cluster \
-	bench-wire sim checkpatch deps deps-test clean fuzz
+	bench-wire sim checkpatch deps deps-test clean fuzz debug-kernel \
+	module-debug check-debug
 
 .PHONY: ilbadm man install install-module install-tools install-dkms uninstall deb
 
@@ -92,6 +94,25 @@ ktree:
 		2>&1 | tee $(KTREE)/build.log.tmp; \
 		rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] && mv $(KTREE)/build.log.tmp $(KTREE)/build.log || \
 		{ rm -f $(KTREE)/build.log.tmp; exit $$rc; }
+
+# The debug-kernel tier: scripts/debug-kernel builds Debian's 6.1 source
+# once with KASAN, lockdep, debugobjects, kmemleak and UBSAN, everything
+# built in, into build/debug-kernel/; ilb.ko is built for it in its own copy
+# of the sources (as ktree does), with debug info (-g) so that its frames in
+# a splat decode to lines (the kernel's scripts/decode_stacktrace.sh).
+DKERNEL := $(BUILD)/debug-kernel
+DKTREE := $(DKERNEL)/ilb
+debug-kernel:
+	@scripts/debug-kernel
+
+module-debug: debug-kernel
+	@mkdir -p $(DKTREE)/kmod $(DKTREE)/include/uapi/linux
+	@cp -a Kbuild $(DKTREE)/ && cp -a kmod/*.c kmod/*.h kmod/Kbuild $(DKTREE)/kmod/ && \
+		cp -a include/uapi/linux/ilb.h $(DKTREE)/include/uapi/linux/
+	$(MAKE) -C $(DKERNEL)/linux M=$(CURDIR)/$(DKTREE) W=1 KCFLAGS=-g modules \
+		2>&1 | tee $(DKTREE)/build.log.tmp; \
+		rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] && mv $(DKTREE)/build.log.tmp $(DKTREE)/build.log || \
+		{ rm -f $(DKTREE)/build.log.tmp; exit $$rc; }
 
 tools: $(TOOLS)
 
@@ -157,6 +178,11 @@ deps-test:
 check: deps-test
 	@$(MAKE) --no-print-directory all unit modules-all
 	@scripts/check
+
+# Not part of check: the kernel build takes a while once, the run hours.
+check-debug: deps-test
+	@$(MAKE) --no-print-directory tools unit module-debug
+	@scripts/check-debug
 
 demo: deps-test
 	@$(MAKE) --no-print-directory all

@@ -4,10 +4,12 @@
 #
 #   scripts/deps.sh [build]   what `make` needs: compiler, the kernel headers
 #                             of Debian's stock kernel, libnl, libcrypto
-#   scripts/deps.sh test      also what `make check`, `make demo`, `make deb`
-#                             and the benchmarks need: cmocka, qemu, the
-#                             test VM's userland, the packaging tools and the
-#                             second kernel line (6.12, from bookworm-backports)
+#   scripts/deps.sh test      also what `make check`, `make check-debug`,
+#                             `make demo`, `make deb` and the benchmarks
+#                             need: cmocka, qemu, the test VM's userland, the
+#                             packaging tools, the second kernel line (6.12,
+#                             from bookworm-backports) and what building the
+#                             debug kernel from linux-source-6.1 takes
 #   scripts/deps.sh [build|test] --check   exit 1 if something is missing
 #
 # Neither set starts, stops or disables a service of the machine's own: the
@@ -33,6 +35,8 @@ BUILD_PKGS=(
 TEST_PKGS=(
 	# unit tests, style, benchmarks
 	libcmocka-dev libb2-dev perl linux-source-6.1 xz-utils
+	# make check-debug builds a kernel from linux-source-6.1
+	flex bison bc libelf-dev
 	# the test VM: Debian's kernels, booted under qemu
 	linux-image-amd64 qemu-system-x86 busybox-static cpio gzip zstd
 	# inside the VM: topology and traffic
