@@ -285,6 +285,13 @@ mkdir -p "$T/src"
 tar -C "$ILB_REPO" -cf - Makefile Kbuild modules.order Module.symvers kmod \
 	include scripts/kdir.sh tools Documentation build/module-build.log \
 	build/ilbadm build/man 2>"$T/tar.log" | tar -C "$T/src" -xf -
+# on a kernel line other than the stock one, the module built for it
+# (make modules-all: build/ktree/KVER/)
+if [ "$(modinfo -F vermagic "$T/src/kmod/ilb.ko" | cut -d' ' -f1)" != "$KVER" ] &&
+   [ -d "$ILB_REPO/build/ktree/$KVER/kmod" ]; then
+	cp -a "$ILB_REPO/build/ktree/$KVER/kmod/." "$T/src/kmod/"
+	cp -a "$ILB_REPO/build/ktree/$KVER/Module.symvers" "$T/src/" 2>/dev/null
+fi
 # kbuild's modules.order names the module by the absolute path it was
 # built at; the copy's is its own
 echo "$T/src/kmod/ilb.ko" >"$T/src/modules.order"
