@@ -252,10 +252,15 @@ install-module: module
 		$(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=) \
 		modules_install
 	@kver=$$(modinfo -F vermagic kmod/ilb.ko | cut -d' ' -f1); \
-	ko=$(DESTDIR)/lib/modules/$$kver/$(INSTALL_MOD_DIR)/kmod/ilb.ko; \
-	[ -f "$$ko" ] && ! [ kmod/ilb.ko -nt "$$ko" ] || \
-		{ echo "install-module: $$ko not installed" \
+	dir=$(DESTDIR)/lib/modules/$$kver/$(INSTALL_MOD_DIR)/kmod; ko=; \
+	for f in ilb.ko ilb.ko.xz ilb.ko.zst ilb.ko.gz; do \
+		[ -f "$$dir/$$f" ] && ! [ kmod/ilb.ko -nt "$$dir/$$f" ] && \
+			ko=$$dir/$$f; \
+	done; \
+	[ -n "$$ko" ] || \
+		{ echo "install-module: $$dir/ilb.ko not installed" \
 		"(modules.order names $$(cat modules.order))"; exit 1; }; \
+	echo "install-module: $$ko"; \
 	if [ -z "$(DESTDIR)" ]; then \
 		echo "depmod $$kver"; depmod "$$kver"; \
 	else \
@@ -284,7 +289,7 @@ uninstall:
 	@kver=$$(modinfo -F vermagic kmod/ilb.ko 2>/dev/null | cut -d' ' -f1); \
 	[ -n "$$kver" ] || kver=$$(uname -r); \
 	d=$(DESTDIR)/lib/modules/$$kver/$(INSTALL_MOD_DIR); \
-	rm -fv "$$d/kmod/ilb.ko"; rmdir "$$d/kmod" 2>/dev/null; \
+	rm -fv "$$d"/kmod/ilb.ko "$$d"/kmod/ilb.ko.*; rmdir "$$d/kmod" 2>/dev/null; \
 	[ -n "$(DESTDIR)" ] || depmod "$$kver"
 	rm -fv $(DESTDIR)$(SBINDIR)/ilbadm $(DESTDIR)$(MANDIR)/man8/ilbadm.8 \
 		$(DESTDIR)$(MANDIR)/man7/ilb.7 $(DESTDIR)$(COMPLETIONDIR)/ilbadm \

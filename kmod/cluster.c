@@ -13,6 +13,7 @@
 #include <net/udp_tunnel.h>
 
 #include "cluster.h"
+#include "conn.h"
 
 static struct workqueue_struct *ilb_cl_wq;
 
@@ -183,17 +184,6 @@ bool ilb_cluster_owners(struct ilb_cluster *cl, struct ilb_view *v,
 u32 ilb_cluster_owned(struct ilb_net *in)
 {
 	return atomic_read(&in->nowned);
-}
-
-void ilb_cluster_count_evict(struct ilb_net *in)
-{
-	struct ilb_cluster *cl;
-
-	rcu_read_lock();
-	cl = rcu_dereference(in->cl);
-	if (cl)
-		ilb_cls_inc(cl, ILB_CLS_CACHE_EVICT);
-	rcu_read_unlock();
 }
 
 void ilb_cluster_stats_sum(struct ilb_cluster *cl, u64 out[__ILB_CLS_MAX])

@@ -6,15 +6,26 @@
  */
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/tcp.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
-#include "ilb.h"
+#include "cache.h"
+#include "conn.h"
 
 #define ILB_GC_INTERVAL		(HZ / 10)
 #define ILB_GC_SLICES		10	/* a full pass takes about a second */
 #define ILB_SYN_TIMEOUT		60	/* seconds, capped by the TCP timeout */
 #define ILB_CLOSE_TIMEOUT	10
+#define ILB_UDP_NEW_TIMEOUT	30	/* not a stream, capped by UDP's timeout */
+#define ILB_UDP_STREAM_AFTER	(2 * HZ)
+/*
+ * A full table makes room for a new entry by dropping an embryonic one
+ * (see ilb_conn_embryonic()) found near the new entry's bucket: at most
+ * this many buckets and entries are looked at.
+ */
+#define ILB_EARLY_DROP_BUCKETS	128	/* 1 KiB of bucket heads */
+#define ILB_EARLY_DROP_ENTRIES	16
 
 static struct kmem_cache *ilb_conn_cachep __read_mostly;
 
@@ -24,6 +35,8 @@ const char *const ilb_cs_names[__ILB_CS_MAX] = {
 	[ILB_CS_FIN] = "FIN",
 	[ILB_CS_CLOSE] = "CLOSE",
 	[ILB_CS_UDP] = "UDP",
+	[ILB_CS_SYN_RECV] = "SYN_RECV",
+	[ILB_CS_UDP_STREAM] = "UDP_STREAM",
 };
 
 int ilb_conn_cache_init(void)
@@ -57,6 +70,7 @@ unsigned long ilb_conn_timeout(struct ilb_net *in, u8 state)
 
 	switch (state) {
 	case ILB_CS_SYN:
+	case ILB_CS_SYN_RECV:
 		s = min_t(u32, ILB_SYN_TIMEOUT,
 			  READ_ONCE(in->timeout[ILB_TIMEOUT_A_TCP]));
 		break;
@@ -68,6 +82,10 @@ unsigned long ilb_conn_timeout(struct ilb_net *in, u8 state)
 		break;
 	case ILB_CS_CLOSE:
 		s = ILB_CLOSE_TIMEOUT;
+		break;
+	case ILB_CS_UDP:
+		s = min_t(u32, ILB_UDP_NEW_TIMEOUT,
+			  READ_ONCE(in->timeout[ILB_TIMEOUT_A_UDP]));
 		break;
 	default:
 		s = READ_ONCE(in->timeout[ILB_TIMEOUT_A_UDP]);
@@ -222,7 +240,7 @@ static bool ilb_conn_unhash_locked(struct ilb_net *in, struct ilb_conn *cp)
 	return true;
 }
 
-void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
+bool ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
 		     struct ilb_conn *cp)
 {
 	u32 b0 = ilb_conn_bucket(t, cp, 0), b1 = b0;
@@ -235,6 +253,48 @@ void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
 	ilb_unlock2(t, b0, b1);
 	if (gone)
 		call_rcu(&cp->rcu, ilb_conn_free_rcu);
+	return gone;
+}
+
+/*
+ * What a flood can make: a handshake the server has not completed, a UDP
+ * flow nobody answered, or a connection already closed. Never one that is
+ * established or whose UDP flow has been replied to.
+ */
+static bool ilb_conn_embryonic(u8 state)
+{
+	return state == ILB_CS_SYN || state == ILB_CS_SYN_RECV ||
+	       state == ILB_CS_UDP || state == ILB_CS_CLOSE;
+}
+
+/*
+ * The table is full: drop an embryonic (or expired) entry near bucket @b
+ * to make room, as conntrack's early drop does. True if one went.
+ */
+static bool ilb_conn_early_drop(struct ilb_net *in, struct ilb_conn_table *t,
+				u32 b)
+{
+	unsigned int i, seen = 0, mask = (1U << t->bits) - 1;
+	struct ilb_conn *cp;
+	bool gone = false;
+
+	rcu_read_lock();
+	for (i = 0; i < ILB_EARLY_DROP_BUCKETS && !gone &&
+	     seen < ILB_EARLY_DROP_ENTRIES; i++, b = (b + 1) & mask) {
+		hlist_for_each_entry_rcu(cp, &t->orig[b], node[0]) {
+			if ((ilb_conn_embryonic(READ_ONCE(cp->state)) ||
+			     ilb_conn_expired(cp)) && ilb_conn_expire(in, t, cp)) {
+				gone = true;
+				break;
+			}
+			if (++seen >= ILB_EARLY_DROP_ENTRIES)
+				break;
+		}
+	}
+	rcu_read_unlock();
+	if (gone)
+		ilb_stat_inc(in, ILB_STAT_EARLY_DROP);
+	return gone;
 }
 
 /*
@@ -252,7 +312,10 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	u32 b0, b1;
 
 	*err = 0;
-	if (atomic_inc_return(&in->nconns) > READ_ONCE(ilb_conn_max)) {
+	if (atomic_inc_return(&in->nconns) > READ_ONCE(ilb_conn_max) &&
+	    !ilb_conn_early_drop(in, t,
+				 ilb_conn_hash(t, svc->proto, caddr, cport,
+					       svc->addr, svc->port))) {
 		atomic_dec(&in->nconns);
 		ilb_server_put(srv);
 		*err = -ENOSPC;
@@ -278,13 +341,16 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	cp->fwd = READ_ONCE(srv->fwd);
 	cp->flags = cp->fwd == ILB_FWD_DR ? 0 : ILB_CONN_F_REPLY;
 	cp->state = svc->proto == IPPROTO_TCP ? ILB_CS_SYN : ILB_CS_UDP;
-	if (own && own->state != ILB_CS_GONE)
+	if (own && own->has_state)
 		cp->state = own->state;
 	cp->expires = jiffies + ilb_conn_timeout(in, cp->state);
 	cp->role = own ? own->role : ILB_ROLE_LOCAL;
 	cp->primary = own ? own->primary : 0;
 	cp->backup = own ? own->backup : 0;
 	cp->synced = jiffies;
+	cp->isn = 0;
+	if (cp->proto == IPPROTO_UDP)
+		cp->born = (u32)jiffies;
 	cp->lru_ref = 0;
 	INIT_LIST_HEAD(&cp->lru);
 
@@ -338,38 +404,26 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	return cp;
 }
 
-/*
- * Change what this node's entry is for (cluster view changes, sync).
- * Under the entry's bucket lock, so the owned count stays exact. Returns
- * the previous role, or ILB_CS_GONE if the entry is gone.
- */
-u8 ilb_conn_set_role(struct ilb_net *in, struct ilb_conn_table *t,
-		     struct ilb_conn *cp, u8 role, u32 primary, u32 backup)
+/* The lock under which an entry's role and owners change (sync.c). */
+spinlock_t *ilb_conn_lock_of(struct ilb_conn_table *t, struct ilb_conn *cp)
 {
-	spinlock_t *l = ilb_conn_lock(t, ilb_conn_bucket(t, cp, 0));
-	u8 old;
-
-	spin_lock_bh(l);
-	old = cp->role;
-	if (cp->state == ILB_CS_GONE) {
-		spin_unlock_bh(l);
-		return ILB_CS_GONE;
-	}
-	if (old == ILB_ROLE_OWNED && role != ILB_ROLE_OWNED)
-		atomic_dec(&in->nowned);
-	else if (old != ILB_ROLE_OWNED && role == ILB_ROLE_OWNED)
-		atomic_inc(&in->nowned);
-	WRITE_ONCE(cp->role, role);
-	WRITE_ONCE(cp->primary, primary);
-	WRITE_ONCE(cp->backup, backup);
-	spin_unlock_bh(l);
-	return old;
+	return ilb_conn_lock(t, ilb_conn_bucket(t, cp, 0));
 }
 
-/* Set the state a peer reported (sync), restarting its timeout. */
+/*
+ * Set the state a peer reported (sync), restarting its timeout. A report
+ * of an earlier step of the handshake (it crossed ours) is not a step back.
+ */
 void ilb_conn_set_state(struct ilb_net *in, struct ilb_conn *cp, u8 state)
 {
-	if (state != READ_ONCE(cp->state))
+	u8 old = READ_ONCE(cp->state);
+
+	if ((old == ILB_CS_ESTABLISHED &&
+	     (state == ILB_CS_SYN || state == ILB_CS_SYN_RECV)) ||
+	    (old == ILB_CS_SYN_RECV && state == ILB_CS_SYN) ||
+	    (old == ILB_CS_UDP_STREAM && state == ILB_CS_UDP))
+		state = old;
+	if (state != old)
 		ilb_conn_move(cp, state);
 	WRITE_ONCE(cp->expires, jiffies + ilb_conn_timeout(in, state));
 }
@@ -386,25 +440,87 @@ void ilb_conn_touch(struct ilb_net *in, struct ilb_conn *cp)
 }
 
 /*
- * TCP as seen from the middle: SYN until the client acknowledges, then
- * established; FIN or RST from either side closes it. Replies of DR
- * connections bypass us, so only the client's side counts there.
+ * TCP as seen from the middle. Where the server's replies pass here (NAT,
+ * local), the handshake is complete only when the server's SYN-ACK was
+ * seen and then the client's ACK of exactly that SYN-ACK (ISN + 1): a
+ * spoofed SYN and ACK pair makes no ESTABLISHED entry, since the spoofer
+ * never sees the server's ISN. (An entry whose SYN_RECV state a peer
+ * reported, without the ISN, takes the client's ACK as it comes.) A
+ * non-SYN segment of the server's also proves it: the server sends one
+ * only once it has the client's ACK, or with TCP Fast Open data. For DR
+ * the client's ACK must do. FIN or RST from either side closes the
+ * connection.
  */
+/* Does the client's @th acknowledge the server's SYN-ACK, if known? */
+static bool ilb_conn_acks_isn(const struct ilb_conn *cp,
+			      const struct tcphdr *th)
+{
+	if (!(READ_ONCE(cp->flags) & ILB_CONN_F_ISN))
+		return true;	/* SYN_RECV as a peer reported it */
+	smp_rmb();		/* F_ISN before isn */
+	return ntohl(th->ack_seq) == READ_ONCE(cp->isn) + 1;
+}
+
 void ilb_conn_track_tcp(struct ilb_net *in, struct ilb_conn *cp, int dir,
-			bool syn, bool ack, bool fin, bool rst)
+			const struct tcphdr *th)
 {
 	u8 state = READ_ONCE(cp->state), next = state;
 
-	if (rst)
+	if (th->rst) {
 		next = ILB_CS_CLOSE;
-	else if (fin && state != ILB_CS_CLOSE)
+	} else if (th->fin && state != ILB_CS_CLOSE) {
 		next = ILB_CS_FIN;
-	else if (state == ILB_CS_SYN && !dir && ack && !syn)
-		next = ILB_CS_ESTABLISHED;
+	} else if (state == ILB_CS_SYN || state == ILB_CS_SYN_RECV) {
+		if (dir && th->syn && th->ack) {
+			/* for TCP, flags change here only */
+			WRITE_ONCE(cp->isn, ntohl(th->seq));
+			/* isn before F_ISN: see ilb_conn_acks_isn() */
+			smp_wmb();
+			WRITE_ONCE(cp->flags, cp->flags | ILB_CONN_F_ISN);
+			next = ILB_CS_SYN_RECV;
+		} else if (dir && th->ack && !th->syn) {
+			next = ILB_CS_ESTABLISHED;
+		} else if (!dir && th->ack && !th->syn) {
+			if (cp->fwd == ILB_FWD_DR ||
+			    (state == ILB_CS_SYN_RECV && ilb_conn_acks_isn(cp, th)))
+				next = ILB_CS_ESTABLISHED;
+			else
+				ilb_stat_inc(in, ILB_STAT_BAD_ACK);
+		}
+	}
 	if (next != state && ilb_conn_move(cp, next))
 		WRITE_ONCE(cp->expires, jiffies + ilb_conn_timeout(in, next));
 	else
 		ilb_conn_touch(in, cp);
+}
+
+/*
+ * UDP, as conntrack sees it: a flow is new, with a short timeout, until a
+ * packet comes after a reply and at least ILB_UDP_STREAM_AFTER after the
+ * flow began. A single query and its answer, which is what a spoofed flood
+ * to a server that answers makes, stays new and may be dropped for a new
+ * flow. DR replies bypass us: there any datagram that late must do.
+ */
+void ilb_conn_track_udp(struct ilb_net *in, struct ilb_conn *cp, int dir)
+{
+	u8 flags = READ_ONCE(cp->flags);
+
+	if (READ_ONCE(cp->state) != ILB_CS_UDP)
+		goto touch;
+	if (dir && !(flags & ILB_CONN_F_REPLIED)) {
+		/* flags change here only, for UDP */
+		flags |= ILB_CONN_F_REPLIED;
+		WRITE_ONCE(cp->flags, flags);
+	}
+	if ((cp->fwd == ILB_FWD_DR || (flags & ILB_CONN_F_REPLIED)) &&
+	    (u32)jiffies - READ_ONCE(cp->born) >= ILB_UDP_STREAM_AFTER &&
+	    ilb_conn_move(cp, ILB_CS_UDP_STREAM)) {
+		WRITE_ONCE(cp->expires,
+			   jiffies + ilb_conn_timeout(in, ILB_CS_UDP_STREAM));
+		return;
+	}
+touch:
+	ilb_conn_touch(in, cp);
 }
 
 /* Expire the entries of @svc (all of them if NULL), in process context. */
@@ -458,64 +574,6 @@ void ilb_conn_walk(struct ilb_net *in,
 		if (!(i & 255))
 			cond_resched();
 	}
-}
-
-/*
- * The cache of other members' associations (seed Fig. 4, cache 404) is
- * bounded: past @max entries the least recently used one goes. A CLOCK
- * approximation: a hit only sets lru_ref; the evictor gives referenced
- * entries a second round at the tail.
- */
-void ilb_cache_add(struct ilb_net *in, struct ilb_conn_table *t,
-		   struct ilb_conn *cp, unsigned int max)
-{
-	struct ilb_conn *victim = NULL;
-	unsigned int scan = 8;
-
-	spin_lock_bh(&in->lru_lock);
-	/*
-	 * Under the LRU lock, against ilb_cache_del(): an entry that is gone
-	 * (unhashed, about to be freed) or no longer cached stays off.
-	 */
-	if (list_empty(&cp->lru) && READ_ONCE(cp->state) != ILB_CS_GONE &&
-	    READ_ONCE(cp->role) == ILB_ROLE_CACHE) {
-		list_add_tail(&cp->lru, &in->lru);
-		atomic_inc(&in->ncache);
-	}
-	while (atomic_read(&in->ncache) > max && !list_empty(&in->lru)) {
-		victim = list_first_entry(&in->lru, struct ilb_conn, lru);
-		list_del_init(&victim->lru);
-		atomic_dec(&in->ncache);
-		if (READ_ONCE(victim->role) != ILB_ROLE_CACHE) {
-			victim = NULL;		/* promoted meanwhile: keep it */
-			continue;
-		}
-		if (victim != cp && READ_ONCE(victim->lru_ref) && scan--) {
-			WRITE_ONCE(victim->lru_ref, 0);
-			list_add_tail(&victim->lru, &in->lru);
-			atomic_inc(&in->ncache);
-			victim = NULL;
-			continue;
-		}
-		break;
-	}
-	spin_unlock_bh(&in->lru_lock);
-	/* RCU keeps the victim's memory; expiring it twice is harmless. */
-	if (victim) {
-		ilb_conn_expire(in, t, victim);
-		ilb_cluster_count_evict(in);
-	}
-}
-
-/* Always under the lock: see ilb_cache_add(). */
-void ilb_cache_del(struct ilb_net *in, struct ilb_conn *cp)
-{
-	spin_lock_bh(&in->lru_lock);
-	if (!list_empty(&cp->lru)) {
-		list_del_init(&cp->lru);
-		atomic_dec(&in->ncache);
-	}
-	spin_unlock_bh(&in->lru_lock);
 }
 
 static void ilb_gc_work(struct work_struct *work)

@@ -16,7 +16,9 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 
+#include "cache.h"
 #include "cluster.h"
+#include "conn.h"
 
 /* Is the transport header of a TCP or UDP packet all there? */
 static bool ilb_l4_ok(struct sk_buff *skb, u8 proto, unsigned int off)
@@ -118,7 +120,7 @@ static unsigned int ilb_cluster_new(struct ilb_cluster *cl,
 
 	ilb_cluster_owners(cl, v, iph->protocol, iph->saddr, ports[0],
 			   iph->daddr, ports[1], o);
-	own->state = ILB_CS_GONE;
+	own->has_state = false;
 	own->primary = o->primary;
 	own->backup = o->backup;
 	own->role = ILB_ROLE_OWNED;
@@ -254,10 +256,9 @@ again:
 			ilb_conn_expire(in, t, cp);
 			goto again;
 		}
-		ilb_conn_track_tcp(in, cp, dir, th->syn, th->ack, th->fin,
-				   th->rst);
+		ilb_conn_track_tcp(in, cp, dir, th);
 	} else {
-		ilb_conn_touch(in, cp);
+		ilb_conn_track_udp(in, cp, dir);
 	}
 
 	if (cl && cp->role != ILB_ROLE_LOCAL) {

@@ -15,6 +15,11 @@
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+
+struct ilb_conn;
+struct ilb_conn_table;
+struct ilb_conn_owner;
+struct tcphdr;
 #include <net/dst_cache.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -32,6 +37,8 @@ enum ilb_stat {
 	ILB_STAT_TABLE_FULL,
 	ILB_STAT_XMIT_ERR,
 	ILB_STAT_NO_CONN,
+	ILB_STAT_EARLY_DROP,
+	ILB_STAT_BAD_ACK,
 	__ILB_STAT_MAX,
 };
 
@@ -113,47 +120,6 @@ struct ilb_service {
 	struct rcu_head rcu;
 };
 
-/* A connection. Hashed by its original tuple (client to VIP) and, when
- * replies come back through us (NAT, local), by the reply tuple too.
- */
-struct ilb_conn {
-	struct hlist_node node[2];	/* [0] original, [1] reply */
-	struct ilb_server *srv;		/* holds a reference */
-	unsigned long expires;		/* jiffies */
-	struct rcu_head rcu;
-	__be32 caddr, vaddr, raddr;
-	__be16 cport, vport, rport;
-	u8 proto;
-	u8 state;			/* enum ilb_conn_state */
-	u8 fwd;
-	u8 flags;
-	/* cluster: owners (member IDs), this node's role, sync state */
-	u32 primary, backup;
-	u32 synced;			/* jiffies32 of the last record sent */
-	u8 role;			/* enum ilb_conn_role */
-	u8 lru_ref;			/* cache: used since the LRU last looked */
-	struct list_head lru;		/* cache: in->lru (in->lru_lock) */
-};
-
-#define ILB_CONN_F_REPLY	0x01	/* hashed by the reply tuple */
-
-#define ILB_CS_GONE		0xff	/* internal: unhashed, freed after RCU */
-
-/* Who owns a new entry (NULL: no cluster, ILB_ROLE_LOCAL). */
-struct ilb_conn_owner {
-	u8 role;			/* enum ilb_conn_role */
-	u8 state;			/* initial state, or ILB_CS_GONE: default */
-	u32 primary, backup;
-};
-
-struct ilb_conn_table {
-	unsigned int bits;
-	struct hlist_head *orig;
-	struct hlist_head *reply;
-	spinlock_t *locks;
-	unsigned int nlocks;
-	hsiphash_key_t key;
-};
 
 #define ILB_NUM_HOOKS	2
 /* links of RCU callbacks queueing the next: connection, server, service */
@@ -227,7 +193,6 @@ extern unsigned int ilb_cache_max;
 extern const char *const ilb_stats_names[__ILB_STAT_MAX];
 extern const char *const ilb_sched_names[__ILB_SCHED_MAX];
 extern const char *const ilb_fwd_names[__ILB_FWD_MAX];
-extern const char *const ilb_cs_names[__ILB_CS_MAX];
 
 static inline struct ilb_net *ilb_pernet(const struct net *net)
 {
@@ -286,39 +251,6 @@ extern const struct ilb_sched_ops ilb_sched_mh_ops;
 extern const siphash_key_t ilb_sched_key;
 u32 ilb_dests_weight_gcd(const struct ilb_dest_set *ds, u32 *maxw);
 
-/* conn.c */
-int ilb_conn_table_init(struct ilb_net *in);
-void ilb_conn_table_free(struct ilb_net *in);
-struct ilb_conn *ilb_conn_lookup(struct ilb_conn_table *t, u8 proto,
-				 __be32 saddr, __be16 sport,
-				 __be32 daddr, __be16 dport, int *dir);
-struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
-				 struct ilb_service *svc,
-				 struct ilb_server *srv, __be32 caddr,
-				 __be16 cport, const struct ilb_conn_owner *own,
-				 int *err);
-void ilb_conn_set_state(struct ilb_net *in, struct ilb_conn *cp, u8 state);
-u8 ilb_conn_set_role(struct ilb_net *in, struct ilb_conn_table *t,
-		     struct ilb_conn *cp, u8 role, u32 primary, u32 backup);
-void ilb_conn_walk(struct ilb_net *in,
-		   void (*fn)(struct ilb_net *in, struct ilb_conn_table *t,
-			      struct ilb_conn *cp, void *arg), void *arg);
-/* the cache's LRU (conn.c) */
-void ilb_cache_add(struct ilb_net *in, struct ilb_conn_table *t,
-		   struct ilb_conn *cp, unsigned int max);
-void ilb_cache_del(struct ilb_net *in, struct ilb_conn *cp);
-int ilb_conn_cache_init(void);
-void ilb_conn_cache_exit(void);
-void ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
-		     struct ilb_conn *cp);
-void ilb_conn_flush(struct ilb_net *in, struct ilb_service *svc);
-unsigned long ilb_conn_timeout(struct ilb_net *in, u8 state);
-
-/* state tracking and idle refresh (conn.c) */
-void ilb_conn_touch(struct ilb_net *in, struct ilb_conn *cp);
-void ilb_conn_track_tcp(struct ilb_net *in, struct ilb_conn *cp, int dir,
-			bool syn, bool ack, bool fin, bool rst);
-
 /* nat.c */
 int ilb_nat_rewrite(struct sk_buff *skb, unsigned int thoff, u8 proto,
 		    bool dst, __be32 addr, __be16 port);
@@ -348,7 +280,6 @@ void ilb_proc_exit(struct ilb_net *in);
 /* cluster.c */
 int ilb_cluster_init(void);
 void ilb_cluster_exit(void);
-void ilb_cluster_count_evict(struct ilb_net *in);
 void ilb_net_cluster_exit(struct ilb_net *in);
 
 /* netlink.c */

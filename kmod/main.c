@@ -8,6 +8,7 @@
 #include <linux/moduleparam.h>
 #include <linux/netfilter_ipv4.h>
 
+#include "conn.h"
 #include "ilb.h"
 
 int ilb_hook_priority = NF_IP_PRI_CONNTRACK - 1;

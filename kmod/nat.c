@@ -10,6 +10,7 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 
+#include "conn.h"
 #include "ilb.h"
 
 /* Rewrite the destination (@dst) or source of the packet at skb->data. */

@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "conn.h"
 #include "ilb.h"
 #include "netlink.h"
 
@@ -632,6 +633,8 @@ static int ilb_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 		[ILB_STAT_TABLE_FULL] = ILB_STATS_A_TABLE_FULL,
 		[ILB_STAT_XMIT_ERR] = ILB_STATS_A_XMIT_ERR,
 		[ILB_STAT_NO_CONN] = ILB_STATS_A_NO_CONN,
+		[ILB_STAT_EARLY_DROP] = ILB_STATS_A_EARLY_DROP,
+		[ILB_STAT_BAD_ACK] = ILB_STATS_A_BAD_ACK,
 	};
 	struct ilb_net *in = ilb_pernet(genl_info_net(info));
 	u64 v[__ILB_STAT_MAX];

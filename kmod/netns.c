@@ -4,6 +4,7 @@
  */
 #include <linux/percpu.h>
 
+#include "conn.h"
 #include "ilb.h"
 
 unsigned int ilb_net_id __read_mostly;
@@ -16,6 +17,8 @@ const char *const ilb_stats_names[__ILB_STAT_MAX] = {
 	[ILB_STAT_TABLE_FULL] = "table_full",
 	[ILB_STAT_XMIT_ERR] = "xmit_err",
 	[ILB_STAT_NO_CONN] = "no_conn",
+	[ILB_STAT_EARLY_DROP] = "early_drop",
+	[ILB_STAT_BAD_ACK] = "bad_ack",
 };
 
 const char *const ilb_fwd_names[__ILB_FWD_MAX] = {

@@ -9,6 +9,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 
+#include "conn.h"
 #include "ilb.h"
 
 static const char *ilb_proto_name(u8 proto)

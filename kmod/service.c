@@ -6,6 +6,7 @@
 #include <linux/hash.h>
 #include <linux/slab.h>
 
+#include "conn.h"
 #include "ilb.h"
 
 static unsigned int ilb_svc_bucket(__be32 addr)

@@ -8,7 +8,9 @@
  * tables), backups of a dead primary become owners, and every node keeps
  * only what its role says it should.
  */
+#include "cache.h"
 #include "cluster.h"
+#include "conn.h"
 
 /* When @cp last saw a packet (jiffies). */
 static unsigned long ilb_conn_seen(struct ilb_net *in, const struct ilb_conn *cp)
@@ -133,9 +135,11 @@ static bool ilb_closing(u8 state)
 }
 
 /*
- * After a packet of @cp was handled here: report a close (END) or an
- * established connection (ADD) to its owners, and refresh them every half
- * timeout so their copies outlive idle periods as long as ours does.
+ * After a packet of @cp was handled here: report a close (END), an
+ * established connection or a replied UDP flow (ADD) to its owners, and
+ * refresh them every half timeout so their copies outlive idle periods as
+ * long as ours does. A server's SYN-ACK seen here, not on the owner, is
+ * reported to the owner: it establishes the connection on the client's ACK.
  */
 void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state)
 {
@@ -152,8 +156,15 @@ void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state)
 		op = ILB_REC_ADD;
 	} else if (ilb_closing(state) && !ilb_closing(old_state)) {
 		op = ILB_REC_END;
-	} else if (state == ILB_CS_ESTABLISHED) {
+	} else if (state == ILB_CS_ESTABLISHED ||
+		   state == ILB_CS_UDP_STREAM) {
 		op = ILB_REC_ADD;
+	} else if (state == ILB_CS_SYN_RECV &&
+		   READ_ONCE(cp->role) != ILB_ROLE_OWNED) {
+		WRITE_ONCE(cp->synced, now);
+		ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
+		ilb_sync_to(cl, r.primary, &r, ILB_SYNC_OWNER);
+		return;
 	} else {
 		return;
 	}
@@ -163,6 +174,35 @@ void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state)
 	ilb_sync_to(cl, r.backup, &r, ILB_SYNC_OWNER);
 	if (op == ILB_REC_END && READ_ONCE(cl->sync) == ILB_SYNC_BROADCAST)
 		ilb_sync_others(cl, &r);
+}
+
+/*
+ * Change what this node's entry is for (cluster view changes, sync).
+ * Under the entry's bucket lock, so the owned count stays exact. Returns
+ * the previous role, or -ENOENT if the entry is gone.
+ */
+static int ilb_conn_set_role(struct ilb_net *in, struct ilb_conn_table *t,
+			     struct ilb_conn *cp, u8 role, u32 primary,
+			     u32 backup)
+{
+	spinlock_t *l = ilb_conn_lock_of(t, cp);
+	u8 old;
+
+	spin_lock_bh(l);
+	old = cp->role;
+	if (cp->state == ILB_CS_GONE) {
+		spin_unlock_bh(l);
+		return -ENOENT;
+	}
+	if (old == ILB_ROLE_OWNED && role != ILB_ROLE_OWNED)
+		atomic_dec(&in->nowned);
+	else if (old != ILB_ROLE_OWNED && role == ILB_ROLE_OWNED)
+		atomic_inc(&in->nowned);
+	WRITE_ONCE(cp->role, role);
+	WRITE_ONCE(cp->primary, primary);
+	WRITE_ONCE(cp->backup, backup);
+	spin_unlock_bh(l);
+	return old;
 }
 
 /* What this node keeps of a connection with owners @o. */
@@ -188,8 +228,7 @@ static void ilb_sync_keep(struct ilb_cluster *cl, struct ilb_conn_table *t,
 		ilb_conn_expire(in, t, cp);
 		return;
 	}
-	if (ilb_conn_set_role(in, t, cp, role, o->primary, o->backup) ==
-	    ILB_CS_GONE)
+	if (ilb_conn_set_role(in, t, cp, role, o->primary, o->backup) < 0)
 		return;
 	if (role == ILB_ROLE_CACHE)
 		ilb_cache_add(in, t, cp, READ_ONCE(cl->cache_max));
@@ -271,6 +310,7 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 			return;
 		}
 		own.role = role;
+		own.has_state = true;
 		own.state = r->state;
 		own.primary = o.primary;
 		own.backup = o.backup;
@@ -281,7 +321,8 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 	}
 	ilb_conn_set_state(in, cp, r->state);
 	/* its idle clock goes on from where the sender's copy was */
-	WRITE_ONCE(cp->expires, seen + ilb_conn_timeout(in, r->state));
+	WRITE_ONCE(cp->expires,
+		   seen + ilb_conn_timeout(in, READ_ONCE(cp->state)));
 	WRITE_ONCE(cp->synced, (u32)jiffies);
 	ilb_sync_keep(cl, t, cp, role, &o);
 }

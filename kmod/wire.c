@@ -482,10 +482,11 @@ int ilb_wire_rec_check(const struct ilb_rec *r)
 	if (r->op != ILB_REC_ADD && r->op != ILB_REC_END)
 		return ILB_WIRE_EFIELD;
 	if (r->proto == ILB_IPPROTO_TCP) {
-		if (r->state >= __ILB_CS_MAX || r->state == ILB_CS_UDP)
+		if (r->state >= __ILB_CS_MAX || r->state == ILB_CS_UDP ||
+		    r->state == ILB_CS_UDP_STREAM)
 			return ILB_WIRE_EFIELD;
 	} else if (r->proto == ILB_IPPROTO_UDP) {
-		if (r->state != ILB_CS_UDP)
+		if (r->state != ILB_CS_UDP && r->state != ILB_CS_UDP_STREAM)
 			return ILB_WIRE_EFIELD;
 	} else {
 		return ILB_WIRE_EFIELD;

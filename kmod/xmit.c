@@ -10,6 +10,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 
+#include "conn.h"
 #include "ilb.h"
 
 static int ilb_dr_output(struct net *net, struct sock *sk, struct sk_buff *skb)

@@ -42,6 +42,7 @@ TEST_PKGS=(
 	# inside the VM: topology and traffic
 	iproute2 iputils-ping procps psmisc iptables ethtool
 	nginx-light socat wrk httperf netcat-openbsd python3 ipvsadm tcpdump
+	hping3
 	# packages: make deb, lintian, man pages, units
 	debhelper dh-dkms dkms dpkg-dev fakeroot lintian python3-docutils
 	bash-completion systemd man-db

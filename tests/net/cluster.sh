@@ -63,35 +63,6 @@ except (ValueError, KeyError, TypeError):
 ' "$1" "$(cluster_show "$1" 2>&1)"
 }
 
-# slowget_bg NS OUTFILE ARGS...: slowget in the background; PID in $!
-slowget_bg() {
-	local n=$1 out=$2
-	shift 2
-	ip netns exec "$(ns_name "$n")" $SLOWGET --json "$@" >"$out" 2>&1 &
-}
-
-# slowget_sum FILE...: "started completed exact failed" summed, then the
-# failures, one a line
-slowget_sum() {
-	python3 -c '
-import json, sys
-t = [0, 0, 0, 0]
-fails, durs = [], []
-for f in sys.argv[1:]:
-    try:
-        s = json.load(open(f))
-    except (OSError, ValueError) as e:
-        fails.append("%s: no summary (%s)" % (f, e))
-        continue
-    for i, k in enumerate(("started", "completed", "exact", "failed")):
-        t[i] += s[k]
-    fails += s["failures"]
-    durs += [s["dur_min"], s["dur_median"], s["dur_max"]] if s["dur_min"] else []
-print(*t, "%.1f" % min(durs) if durs else "-", "%.1f" % max(durs) if durs else "-")
-for f in fails[:20]:
-    print(f)' "$@"
-}
-
 # Fail every test left in the plan (the setup broke).
 bail() {
 	# shellcheck disable=SC2154 # _tap_n is lib.sh's

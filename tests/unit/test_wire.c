@@ -1835,14 +1835,19 @@ static void test_rec_errors(void **state)
 			   ILB_WIRE_EFIELD);
 	}
 
-	/* state: TCP states with TCP, the UDP state with UDP */
+	/* state: TCP states with TCP, the UDP states with UDP */
 	for (i = 0; i < 256; i++) {
+		int udp = i == ILB_CS_UDP || i == ILB_CS_UDP_STREAM;
+		int tcp = i == ILB_CS_SYN || i == ILB_CS_SYN_RECV ||
+			  i == ILB_CS_ESTABLISHED || i == ILB_CS_FIN ||
+			  i == ILB_CS_CLOSE;
+
 		r = good_rec(i % 3 == 1 ? 1 : 0);
 		r.proto = 6;
 		r.state = i;
-		EXPECT_REC(&r, i < ILB_CS_UDP ? ILB_WIRE_OK : ILB_WIRE_EFIELD);
+		EXPECT_REC(&r, tcp ? ILB_WIRE_OK : ILB_WIRE_EFIELD);
 		r.proto = 17;
-		EXPECT_REC(&r, i == ILB_CS_UDP ? ILB_WIRE_OK : ILB_WIRE_EFIELD);
+		EXPECT_REC(&r, udp ? ILB_WIRE_OK : ILB_WIRE_EFIELD);
 	}
 
 	/* fwd < __ILB_FWD_MAX */

@@ -125,6 +125,8 @@ static const char *const conn_state_names[__ILB_CS_MAX] = {
 	[ILB_CS_FIN] = "FIN",
 	[ILB_CS_CLOSE] = "CLOSE",
 	[ILB_CS_UDP] = "UDP",
+	[ILB_CS_SYN_RECV] = "SYN_RECV",
+	[ILB_CS_UDP_STREAM] = "UDP_STREAM",
 };
 
 static const char *const score_names[__ILB_SCORE_MAX] = {

@@ -140,6 +140,8 @@ enum ilb_stats_attr {
 	ILB_STATS_A_XMIT_ERR,	/* forwarding failed (no route, ...) */
 	ILB_STATS_A_NO_CONN,	/* TCP non-SYN to a service, no entry: dropped */
 	ILB_STATS_A_PAD,
+	ILB_STATS_A_EARLY_DROP,	/* embryonic entries dropped for new ones */
+	ILB_STATS_A_BAD_ACK,	/* client ACKs that did not establish */
 	__ILB_STATS_A_MAX,
 };
 #define ILB_STATS_A_MAX (__ILB_STATS_A_MAX - 1)
@@ -179,10 +181,12 @@ enum ilb_server_state {
 
 enum ilb_conn_state {
 	ILB_CS_SYN,		/* TCP: SYN seen, not yet established */
-	ILB_CS_ESTABLISHED,	/* TCP: data flowing */
+	ILB_CS_ESTABLISHED,	/* TCP: handshake complete */
 	ILB_CS_FIN,		/* TCP: FIN seen */
 	ILB_CS_CLOSE,		/* TCP: RST seen or both FINs */
-	ILB_CS_UDP,		/* UDP flow */
+	ILB_CS_UDP,		/* UDP: new flow, no reply yet (short timeout) */
+	ILB_CS_SYN_RECV,	/* TCP: the server's SYN-ACK seen (NAT, local) */
+	ILB_CS_UDP_STREAM,	/* UDP: replied (DR: a second datagram) */
 	__ILB_CS_MAX,
 };
 
