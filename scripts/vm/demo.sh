@@ -257,9 +257,8 @@ echo "  every body checked against the file's sha256"
 p0=
 for n in ilb1 ilb3; do p0+="$(cstat "$n" promoted transferred) "; done
 for c in 1 2; do
-	ip netns exec "$(ns_name "c$c")" $SLOWGET --json -n 20 --rate 87000 \
-		--deadline 150 --sha "$BIGSHA" "$ILB_VIP" 80 /big \
-		>"$TMPD/d$c" 2>&1 &
+	slowget_bg "c$c" "$TMPD/d$c" -n 20 --rate 87000 --deadline 150 \
+		--sha "$BIGSHA" "$ILB_VIP" 80 /big
 done
 sleep 4
 ilbadm ilb2 -j conn show >"$TMPD/conn-ilb2" 2>/dev/null
@@ -293,27 +292,10 @@ else
 fi
 echo "  waiting for the downloads..."
 wait
-sum=$(python3 -c '
-import json, sys
-t = {"started": 0, "completed": 0, "exact": 0}
-fails, durs = [], []
-for f in sys.argv[1:]:
-    try:
-        s = json.load(open(f))
-    except (OSError, ValueError) as e:
-        fails.append("%s: no summary (%s)" % (f, e))
-        continue
-    for k in t:
-        t[k] += s[k]
-    fails += s["failures"]
-    if s["dur_min"]:
-        durs += [s["dur_min"], s["dur_max"]]
-print(t["started"], t["completed"], t["exact"],
-      "%.1f..%.1f s" % (min(durs), max(durs)) if durs else "-")
-for f in fails[:10]:
-    print(f)' "$TMPD/d1" "$TMPD/d2")
-read -r _ _ ex dur <<<"$(head -n 1 <<<"$sum")"
+sum=$(slowget_sum "$TMPD/d1" "$TMPD/d2")
+read -r _ _ ex _ dmin dmax <<<"$(head -n 1 <<<"$sum")"
 ex=${ex:-0}
+dur="$dmin..$dmax s"
 lost=$((40 - ex))
 echo "  $ex/40 downloads completed byte-exact, $lost connections lost (each took $dur)"
 if [ "$ex" != 40 ]; then

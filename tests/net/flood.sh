@@ -95,64 +95,71 @@ print(ok, n - ok)
 PY
 }
 
-# phase NAME: counters before a flood
-phase() {
+# hold_start NAME: the counters before a flood, and 20 long transfers from
+# c1 (60 kB/s, ~17 s each) that must outlive it
+hold_start() {
 	ED0=$(ilb_stat ilb1 early_drop)
 	TF0=$(ilb_stat ilb1 table_full)
+	slowget_bg c1 "$TMPD/hold-$1" -n 20 --rate 60000 --deadline 150 \
+		--sha "$BIGSHA" "$ILB_VIP" 80 /big
+	HOLD=$!
+	sleep 2
+}
+
+# hold_check NAME LABEL WHAT: once the flood is over, what it did (hping3's
+# count, the table's peak in $PEAK, the counters: $ED, $TF), then the long
+# transfers' test
+hold_check() {
+	local name=$1 label=$2 what=$3 hdone exact dmin dmax
+	wait "$FLOOD_PID"
+	wait "$HOLD"
+	read -r _ hdone exact _ dmin dmax < <(slowget_sum "$TMPD/hold-$name")
+	ED=$(($(ilb_stat ilb1 early_drop) - ED0))
+	TF=$(($(ilb_stat ilb1 table_full) - TF0))
+	tap_diag "$label: hping3 sent $(flood_sent "$name") spoofed $what in 10 s; table at $PEAK of $CONN_MAX; early_drop +$ED, table_full +$TF"
+	tap_diag "$label: long transfers: 20 started, $hdone completed, $exact byte-exact (${dmin}-${dmax} s)"
+	if [ "$exact" = 20 ]; then
+		tap_ok "$label: all 20 long transfers complete byte-exact"
+	else
+		tap_fail "$label: $exact of 20 long transfers byte-exact"
+		slowget_sum "$TMPD/hold-$name" | sed 's/^/# /'
+	fi
+}
+
+# early_check LABEL WHAT: early drop made room during the flood
+early_check() {
+	[ "$ED" -gt 0 ] && tap_ok "$1: early_drop counts the $2 that made room (+$ED)" ||
+		tap_fail "$1: early_drop +$ED (table at $PEAK of $CONN_MAX)"
 }
 
 # --- a SYN flood ---------------------------------------------------------------
-phase syn
-slowget_bg c1 "$TMPD/hold-syn" -n 20 --rate 60000 --deadline 150 --sha "$BIGSHA" \
-	"$ILB_VIP" 80 /big
-HOLD=$!
-sleep 2
+hold_start syn
 flood_start syn -S -p 80
 sleep 1
 # shellcheck disable=SC2086 # SLOWGET is a command line
 ns c1 $SLOWGET --json -n 100 --spread 8 --deadline 60 --sha "$SMALLSHA" \
 	"$ILB_VIP" 80 /small >"$TMPD/new-syn" 2>&1
-peak=$(ilb_stat ilb1 conns)
-wait $FLOOD_PID
-wait $HOLD
-read -r _ hdone exact _ dmin dmax < <(slowget_sum "$TMPD/hold-syn")
+PEAK=$(ilb_stat ilb1 conns)
+hold_check syn "SYN flood" SYNs
 read -r _ _ nexact _ _ _ < <(slowget_sum "$TMPD/new-syn")
-ed=$(($(ilb_stat ilb1 early_drop) - ED0))
-tf=$(($(ilb_stat ilb1 table_full) - TF0))
-tap_diag "SYN flood: hping3 sent $(flood_sent syn) spoofed SYNs in 10 s; table at $peak of $CONN_MAX; early_drop +$ed, table_full +$tf"
-tap_diag "long transfers: 20 started, $hdone completed, $exact byte-exact (${dmin}-${dmax} s); new connections: $nexact of 100 byte-exact"
-[ "$exact" = 20 ] && tap_ok "SYN flood: all 20 long transfers complete byte-exact" ||
-	{ tap_fail "SYN flood: $exact of 20 long transfers byte-exact"; slowget_sum "$TMPD/hold-syn" | sed 's/^/# /'; }
+tap_diag "SYN flood: new connections: $nexact of 100 byte-exact"
 [ "${nexact:-0}" -ge 90 ] && tap_ok "SYN flood: $nexact of 100 new connections succeed (>= 90)" ||
 	{ tap_fail "SYN flood: $nexact of 100 new connections succeed"; slowget_sum "$TMPD/new-syn" | sed 's/^/# /' | head; }
-[ "$ed" -gt 0 ] && tap_ok "SYN flood: early_drop counts the embryonic entries that made room (+$ed)" ||
-	tap_fail "SYN flood: early_drop +$ed (table at $peak of $CONN_MAX)"
+early_check "SYN flood" "embryonic entries"
 
 # --- a UDP flood ---------------------------------------------------------------
 # The SYN flood's entries expire within 60 s; the UDP flood fills the table
 # again either way.
-phase udp
-slowget_bg c1 "$TMPD/hold-udp" -n 20 --rate 60000 --deadline 150 --sha "$BIGSHA" \
-	"$ILB_VIP" 80 /big
-HOLD=$!
-sleep 2
+hold_start udp
 flood_start udp --udp -p 5300 -d 32
 sleep 1
 read -r answered lost < <(udp_queries 100)
-peak=$(ilb_stat ilb1 conns)
-wait $FLOOD_PID
-wait $HOLD
-read -r _ hdone exact _ dmin dmax < <(slowget_sum "$TMPD/hold-udp")
-ed=$(($(ilb_stat ilb1 early_drop) - ED0))
-tf=$(($(ilb_stat ilb1 table_full) - TF0))
-tap_diag "UDP flood: hping3 sent $(flood_sent udp) spoofed datagrams in 10 s; table at $peak of $CONN_MAX; early_drop +$ed, table_full +$tf"
-tap_diag "long transfers: 20 started, $hdone completed, $exact byte-exact (${dmin}-${dmax} s); UDP exchanges: $answered answered, $lost lost"
-[ "$exact" = 20 ] && tap_ok "UDP flood: all 20 long transfers complete byte-exact" ||
-	{ tap_fail "UDP flood: $exact of 20 long transfers byte-exact"; slowget_sum "$TMPD/hold-udp" | sed 's/^/# /'; }
+PEAK=$(ilb_stat ilb1 conns)
+hold_check udp "UDP flood" datagrams
+tap_diag "UDP flood: UDP exchanges: $answered answered, $lost lost"
 [ "${answered:-0}" -ge 90 ] && tap_ok "UDP flood: $answered of 100 new UDP exchanges answered (>= 90)" ||
 	tap_fail "UDP flood: $answered of 100 new UDP exchanges answered"
-[ "$ed" -gt 0 ] && tap_ok "UDP flood: early_drop counts the unanswered flows that made room (+$ed)" ||
-	tap_fail "UDP flood: early_drop +$ed (table at $peak of $CONN_MAX)"
+early_check "UDP flood" "unanswered flows"
 
 # --- blind handshakes ------------------------------------------------------------
 echo "$OLD_MAX" >$PARAM
