@@ -19,6 +19,9 @@
 #include <net/udp_tunnel.h>
 
 #include "cluster.h"
+#include "fwd.h"
+#include "peer.h"
+#include "sync.h"
 
 /* GTSM (RFC 5082): on the cluster link, only a neighbour can send 255. */
 #define ILB_CL_TTL	255

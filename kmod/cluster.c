@@ -14,6 +14,8 @@
 
 #include "cluster.h"
 #include "conn.h"
+#include "peer.h"
+#include "sync.h"
 
 static struct workqueue_struct *ilb_cl_wq;
 

@@ -17,6 +17,10 @@
 #include "replay.h"
 #include "wire.h"
 
+struct ilb_conn;
+struct ilb_conn_owner;
+struct ilb_conn_table;
+
 #define ILB_SYNC_WINDOW		64	/* sync messages in flight per peer */
 #define ILB_SYNC_QUEUE_MAX	1024	/* messages queued per peer */
 #define ILB_SYNC_QUEUE_BULK	65536	/* ... by a view change's walk */
@@ -248,36 +252,12 @@ void ilb_cluster_tx_kick(struct ilb_cluster *cl);
 void ilb_cluster_ack_kick(struct ilb_cluster *cl);
 u32 ilb_cluster_owned(struct ilb_net *in);
 
-/* peer.c */
-struct ilb_peer *ilb_peer_new(u32 id, __be32 addr, gfp_t gfp);
-void ilb_peer_free(struct ilb_peer *p);
-void ilb_peer_reset_tx(struct ilb_peer *p);
-bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
-		    const struct ilb_rec *r, bool bulk);
-void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
-		      const struct ilb_msg_ack *a);
-void ilb_peer_tx_work(struct work_struct *work);
-bool ilb_peer_busy(struct ilb_peer *p);
-
-/* sync.c */
-void ilb_sync_new_conn(struct ilb_cluster *cl, struct ilb_conn *cp,
-		       const struct ilb_owners_ref *o, u32 ingress);
-void ilb_sync_teach(struct ilb_cluster *cl, struct ilb_conn *cp, u32 to);
-void ilb_sync_seen(struct ilb_cluster *cl, struct ilb_conn *cp, u8 old_state);
-void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
-		  const struct ilb_msg *m);
-void ilb_sync_view_change(struct ilb_cluster *cl, struct ilb_view *v,
-			  bool leaving, unsigned long stale_before);
-void ilb_sync_rec_from_conn(struct ilb_net *in, struct ilb_rec *r,
-			    const struct ilb_conn *cp, u8 op);
-
-/* fwd.c */
-int ilb_fwd_xmit(struct ilb_cluster *cl, struct ilb_view *v,
-		 struct sk_buff *skb, struct ilb_peer *to);
-void ilb_fwd_rcv(struct ilb_cluster *cl, struct sk_buff *skb,
-		 const struct ilb_msg *m, unsigned int off);
-
 /* cl_socket.c */
 int ilb_cluster_udp_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* cluster.c: the module and the namespace */
+int ilb_cluster_init(void);
+void ilb_cluster_exit(void);
+void ilb_net_cluster_exit(struct ilb_net *in);
 
 #endif /* _ILB_CLUSTER_H */

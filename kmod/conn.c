@@ -4,6 +4,7 @@
  * key, striped bucket locks, entries from a slab cache, and a collector
  * that expires idle entries a slice of buckets at a time.
  */
+#include <linux/math64.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
@@ -12,6 +13,7 @@
 
 #include "cache.h"
 #include "conn.h"
+#include "service.h"
 
 #define ILB_GC_INTERVAL		(HZ / 10)
 #define ILB_GC_SLICES		10	/* a full pass takes about a second */
@@ -22,10 +24,13 @@
 /*
  * A full table makes room for a new entry by dropping an embryonic one
  * (see ilb_conn_embryonic()) found near the new entry's bucket: at most
- * this many buckets and entries are looked at.
+ * this many entries are looked at, in as many buckets as a full table
+ * spreads them over (conn_max may be far below the bucket count), within
+ * bounds.
  */
-#define ILB_EARLY_DROP_BUCKETS	128	/* 1 KiB of bucket heads */
 #define ILB_EARLY_DROP_ENTRIES	16
+#define ILB_EARLY_DROP_BUCKETS	128	/* 1 KiB of bucket heads */
+#define ILB_EARLY_DROP_BUCKETS_MAX	2048	/* 16 KiB */
 
 static struct kmem_cache *ilb_conn_cachep __read_mostly;
 
@@ -274,12 +279,17 @@ static bool ilb_conn_embryonic(u8 state)
 static bool ilb_conn_early_drop(struct ilb_net *in, struct ilb_conn_table *t,
 				u32 b)
 {
-	unsigned int i, seen = 0, mask = (1U << t->bits) - 1;
+	unsigned int i, seen = 0, mask = (1U << t->bits) - 1, nb;
 	struct ilb_conn *cp;
 	bool gone = false;
 
+	/* buckets holding ILB_EARLY_DROP_ENTRIES entries of a full table */
+	nb = div_u64((u64)ILB_EARLY_DROP_ENTRIES << t->bits,
+		     max(READ_ONCE(ilb_conn_max), 1U));
+	nb = clamp_t(unsigned int, nb, ILB_EARLY_DROP_BUCKETS,
+		     min(ILB_EARLY_DROP_BUCKETS_MAX, mask + 1));
 	rcu_read_lock();
-	for (i = 0; i < ILB_EARLY_DROP_BUCKETS && !gone &&
+	for (i = 0; i < nb && !gone &&
 	     seen < ILB_EARLY_DROP_ENTRIES; i++, b = (b + 1) & mask) {
 		hlist_for_each_entry_rcu(cp, &t->orig[b], node[0]) {
 			if ((ilb_conn_embryonic(READ_ONCE(cp->state)) ||
@@ -312,10 +322,9 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	u32 b0, b1;
 
 	*err = 0;
+	b0 = ilb_conn_hash(t, svc->proto, caddr, cport, svc->addr, svc->port);
 	if (atomic_inc_return(&in->nconns) > READ_ONCE(ilb_conn_max) &&
-	    !ilb_conn_early_drop(in, t,
-				 ilb_conn_hash(t, svc->proto, caddr, cport,
-					       svc->addr, svc->port))) {
+	    !ilb_conn_early_drop(in, t, b0)) {
 		atomic_dec(&in->nconns);
 		ilb_server_put(srv);
 		*err = -ENOSPC;
@@ -354,7 +363,6 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	cp->lru_ref = 0;
 	INIT_LIST_HEAD(&cp->lru);
 
-	b0 = ilb_conn_bucket(t, cp, 0);
 	b1 = cp->flags & ILB_CONN_F_REPLY ? ilb_conn_bucket(t, cp, 1) : b0;
 	ilb_lock2(t, b0, b1);
 	hlist_for_each_entry(old, &t->orig[b0], node[0]) {

@@ -13,6 +13,9 @@
 
 #include "ilb.h"
 
+struct ilb_server;
+struct ilb_service;
+
 /* A connection. Hashed by its original tuple (client to VIP) and, when
  * replies come back through us (NAT, local), by the reply tuple too.
  */

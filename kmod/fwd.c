@@ -16,6 +16,8 @@
 #include <net/udp_tunnel.h>
 
 #include "cluster.h"
+#include "fwd.h"
+#include "hook.h"
 
 static void ilb_fwd_one(struct ilb_cluster *cl, u32 epoch,
 			struct sk_buff *skb, struct ilb_peer *to, __be16 sport)

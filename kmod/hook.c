@@ -19,6 +19,12 @@
 #include "cache.h"
 #include "cluster.h"
 #include "conn.h"
+#include "fwd.h"
+#include "hook.h"
+#include "nat.h"
+#include "service.h"
+#include "sync.h"
+#include "xmit.h"
 
 /* Is the transport header of a TCP or UDP packet all there? */
 static bool ilb_l4_ok(struct sk_buff *skb, u8 proto, unsigned int off)

@@ -16,10 +16,8 @@
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 
-struct ilb_conn;
+struct ilb_cluster;
 struct ilb_conn_table;
-struct ilb_conn_owner;
-struct tcphdr;
 #include <net/dst_cache.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -61,65 +59,6 @@ struct ilb_pcpu_tcnt {
 	u64_stats_t cnt[__ILB_TC_MAX];
 	struct u64_stats_sync syncp;
 };
-
-struct ilb_service;
-struct ilb_cluster;
-
-/* A real server of one service. Freed after an RCU grace period once the
- * service has dropped it and no connection refers to it.
- */
-struct ilb_server {
-	struct list_head list;		/* svc->servers (RCU) */
-	struct ilb_service *svc;
-	__be32 addr;
-	__be16 port;
-	u8 fwd;				/* enum ilb_fwd */
-	u8 state;			/* enum ilb_server_state */
-	u32 weight;
-	atomic_t active;		/* established connections */
-	atomic_t inactive;		/* other connections */
-	refcount_t refcnt;		/* the service's list + connections */
-	struct ilb_pcpu_tcnt __percpu *cnt;
-	struct dst_cache dr_dst;	/* route to it, for direct routing */
-	struct rcu_head rcu;
-};
-
-/* The servers a scheduler may pick from, rebuilt on every change. */
-struct ilb_dest_set {
-	struct rcu_head rcu;
-	const struct ilb_sched_ops *ops;
-	unsigned int n;
-	void *sched_data;		/* the scheduler's table (kvmalloc) */
-	struct ilb_server *srv[];
-};
-
-struct ilb_sched_ops {
-	const char *name;
-	/* Build ds->sched_data (kvmalloc) for @ds, under the config lock. */
-	int (*build)(struct ilb_service *svc, struct ilb_dest_set *ds);
-	/* Pick a server; RCU read side. */
-	struct ilb_server *(*pick)(struct ilb_service *svc,
-				   struct ilb_dest_set *ds,
-				   __be32 saddr, __be16 sport);
-};
-
-struct ilb_service {
-	struct hlist_node hnode;	/* in->svc_table (RCU) */
-	struct ilb_net *in;
-	__be32 addr;
-	__be16 port;
-	u8 proto;
-	u8 sched;			/* enum ilb_sched */
-	u8 fwd;				/* default for its servers */
-	u32 nservers;
-	struct list_head servers;	/* under in->cfg_lock, RCU readers */
-	struct ilb_dest_set __rcu *dests;
-	atomic_t rr_pos;		/* rr and wrr position */
-	refcount_t refcnt;
-	struct ilb_pcpu_tcnt __percpu *cnt;
-	struct rcu_head rcu;
-};
-
 
 #define ILB_NUM_HOOKS	2
 /* links of RCU callbacks queueing the next: connection, server, service */
@@ -223,67 +162,5 @@ static inline void ilb_tcnt_add(struct ilb_pcpu_tcnt __percpu *pc, bool in,
 
 void ilb_stats_sum(struct ilb_net *in, u64 out[__ILB_STAT_MAX]);
 void ilb_tcnt_sum(struct ilb_pcpu_tcnt __percpu *pc, u64 out[__ILB_TC_MAX]);
-
-/* service.c */
-struct ilb_service *ilb_service_find(struct ilb_net *in, u8 proto,
-				     __be32 addr, __be16 port, bool *vip);
-struct ilb_service *ilb_service_add(struct ilb_net *in, u8 proto, __be32 addr,
-				    __be16 port, u8 sched, u8 fwd);
-int ilb_service_set(struct ilb_service *svc, int sched, int fwd);
-void ilb_service_del(struct ilb_service *svc);
-void ilb_service_flush(struct ilb_net *in);
-struct ilb_server *ilb_server_find(struct ilb_service *svc, __be32 addr,
-				   __be16 port);
-struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
-				  __be16 port, u32 weight, u8 fwd, u8 state);
-int ilb_server_set(struct ilb_server *srv, s64 weight, int fwd, int state);
-void ilb_server_del(struct ilb_server *srv);
-void ilb_server_put(struct ilb_server *srv);
-struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,
-				__be16 sport);
-struct ilb_service *ilb_service_by_server(struct ilb_net *in, u8 proto,
-					  __be32 raddr, __be16 rport);
-void ilb_nat_filter_rebuild(struct ilb_net *in);
-
-/* sched.c, sched_mh.c */
-extern const struct ilb_sched_ops *const ilb_sched_ops[__ILB_SCHED_MAX];
-extern const struct ilb_sched_ops ilb_sched_mh_ops;
-extern const siphash_key_t ilb_sched_key;
-u32 ilb_dests_weight_gcd(const struct ilb_dest_set *ds, u32 *maxw);
-
-/* nat.c */
-int ilb_nat_rewrite(struct sk_buff *skb, unsigned int thoff, u8 proto,
-		    bool dst, __be32 addr, __be16 port);
-int ilb_icmp_handle(struct ilb_net *in, struct sk_buff *skb, bool local_out);
-unsigned int ilb_vip_miss(struct ilb_net *in, __be32 daddr);
-
-/* xmit.c */
-int ilb_xmit_dr(struct ilb_net *in, struct sk_buff *skb, struct ilb_conn *cp);
-
-/* hook.c */
-struct ilb_fwd_info {
-	u32 sender;			/* member that forwarded the packet */
-	u32 epoch;			/* its view epoch */
-	bool handled;			/* set: a connection's packet, served */
-};
-
-unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
-			bool local_out, struct ilb_fwd_info *fi);
-int ilb_hook_register(struct ilb_net *in);
-void ilb_hook_unregister(struct ilb_net *in);
-int ilb_hook_sync(struct ilb_net *in);
-
-/* proc.c */
-int ilb_proc_init(struct ilb_net *in);
-void ilb_proc_exit(struct ilb_net *in);
-
-/* cluster.c */
-int ilb_cluster_init(void);
-void ilb_cluster_exit(void);
-void ilb_net_cluster_exit(struct ilb_net *in);
-
-/* netlink.c */
-int ilb_genl_init(void);
-void ilb_genl_exit(void);
 
 #endif /* _ILB_ILB_H */

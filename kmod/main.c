@@ -8,8 +8,11 @@
 #include <linux/moduleparam.h>
 #include <linux/netfilter_ipv4.h>
 
+#include "cluster.h"
 #include "conn.h"
 #include "ilb.h"
+#include "netlink.h"
+#include "service.h"
 
 int ilb_hook_priority = NF_IP_PRI_CONNTRACK - 1;
 module_param_named(hook_priority, ilb_hook_priority, int, 0444);

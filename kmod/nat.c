@@ -12,6 +12,8 @@
 
 #include "conn.h"
 #include "ilb.h"
+#include "nat.h"
+#include "service.h"
 
 /* Rewrite the destination (@dst) or source of the packet at skb->data. */
 int ilb_nat_rewrite(struct sk_buff *skb, unsigned int thoff, u8 proto,

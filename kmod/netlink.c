@@ -11,8 +11,10 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "hook.h"
 #include "ilb.h"
 #include "netlink.h"
+#include "service.h"
 
 static const struct nla_policy ilb_svc_policy[ILB_SVC_A_MAX + 1] = {
 	[ILB_SVC_A_PROTO] = { .type = NLA_U8 },

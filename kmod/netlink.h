@@ -7,6 +7,8 @@
 
 #include <net/genetlink.h>
 
+#include "ilb.h"
+
 extern struct genl_family ilb_genl_family;
 extern const struct nla_policy ilb_cl_policy[ILB_CL_A_MAX + 1];
 
@@ -14,6 +16,9 @@ struct sk_buff *ilb_reply_new(struct genl_info *info, u8 cmd, int attr,
 			      void **hdr, struct nlattr **nest);
 int ilb_reply_send(struct sk_buff *msg, void *hdr, struct nlattr *nest,
 		   struct genl_info *info);
+
+int ilb_genl_init(void);
+void ilb_genl_exit(void);
 
 /* netlink_cluster.c */
 int ilb_cluster_join_doit(struct sk_buff *skb, struct genl_info *info);

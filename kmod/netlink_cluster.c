@@ -5,6 +5,7 @@
 #include <linux/netdevice.h>
 
 #include "cluster.h"
+#include "hook.h"
 #include "netlink.h"
 
 static struct netlink_range_validation ilb_cl_id_range __ro_after_init = {

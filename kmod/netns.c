@@ -4,8 +4,12 @@
  */
 #include <linux/percpu.h>
 
+#include "cluster.h"
 #include "conn.h"
+#include "hook.h"
 #include "ilb.h"
+#include "proc.h"
+#include "service.h"
 
 unsigned int ilb_net_id __read_mostly;
 

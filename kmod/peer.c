@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "cluster.h"
+#include "peer.h"
 
 struct ilb_peer *ilb_peer_new(u32 id, __be32 addr, gfp_t gfp)
 {

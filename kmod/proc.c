@@ -11,6 +11,8 @@
 
 #include "conn.h"
 #include "ilb.h"
+#include "proc.h"
+#include "service.h"
 
 static const char *ilb_proto_name(u8 proto)
 {

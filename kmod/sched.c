@@ -9,6 +9,8 @@
 
 #include "ilb.h"
 #include "owner.h"
+#include "sched.h"
+#include "service.h"
 
 const char *const ilb_sched_names[__ILB_SCHED_MAX] = {
 	[ILB_SCHED_RR] = "rr",

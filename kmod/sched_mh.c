@@ -11,6 +11,8 @@
 #include <linux/slab.h>
 
 #include "ilb.h"
+#include "sched.h"
+#include "service.h"
 
 #define ILB_MH_SIZE		65537	/* prime */
 #define ILB_MH_EMPTY		U16_MAX

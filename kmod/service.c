@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "ilb.h"
+#include "service.h"
 
 static unsigned int ilb_svc_bucket(__be32 addr)
 {

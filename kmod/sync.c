@@ -11,6 +11,9 @@
 #include "cache.h"
 #include "cluster.h"
 #include "conn.h"
+#include "peer.h"
+#include "service.h"
+#include "sync.h"
 
 /* When @cp last saw a packet (jiffies). */
 static unsigned long ilb_conn_seen(struct ilb_net *in, const struct ilb_conn *cp)

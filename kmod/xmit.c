@@ -12,6 +12,8 @@
 
 #include "conn.h"
 #include "ilb.h"
+#include "service.h"
+#include "xmit.h"
 
 static int ilb_dr_output(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
