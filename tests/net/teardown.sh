@@ -13,12 +13,14 @@ NCONN=100000
 tap_plan 4
 CGR=/sys/fs/cgroup
 mountpoint -q $CGR || mount -t cgroup2 none $CGR
-if ! grep -qw memory $CGR/cgroup.controllers 2>/dev/null; then
+# skip_all REASON: the four tests skipped
+skip_all() {
 	for d in "2000 services" "10^5 connections" "deleted" "charge released"; do
-		tap_skip "$d" "no memory controller"
+		tap_skip "$d" "$1"
 	done
 	tap_done
-fi
+}
+grep -qw memory $CGR/cgroup.controllers 2>/dev/null || skip_all "no memory controller"
 echo +memory >$CGR/cgroup.subtree_control 2>/dev/null
 CG=$CGR/${ILB_PREFIX}teardown
 mkdir -p "$CG"
@@ -30,23 +32,26 @@ finish() {
 }
 trap finish EXIT
 
-# kmem CG: the kernel memory charged to the cgroup (memory.stat "kernel":
+# kmem: the kernel memory charged to the cgroup (memory.stat "kernel":
 # slab, percpu, vmalloc, stacks, page tables). memory.current would also
 # count the page cache that the programs run here read, which stays
 # charged after they exit.
 kmem() {
 	awk '$1 == "kernel" { print $2 }' "$CG/memory.stat"
 }
+# kmem_below BYTES: less than BYTES of kernel memory charged
+kmem_below() {
+	[ "$(kmem)" -lt "$1" ]
+}
+# conns_at_least N: the node tracks N entries or more
+conns_at_least() {
+	[ "$(ilb_stat node conns)" -ge "$1" ]
+}
 # This shell, and so the namespace it makes and the configuration it
 # writes, belong to the cgroup: the namespace's memory is charged to it.
 echo $$ >"$CG/cgroup.procs"
 base=$(kmem)
-if [ -z "$base" ]; then
-	for d in "2000 services" "10^5 connections" "deleted" "charge released"; do
-		tap_skip "$d" "memory.stat has no kernel counter"
-	done
-	tap_done
-fi
+[ -n "$base" ] || skip_all "memory.stat has no kernel counter"
 ns_add node
 ns_add gen
 veth gen eth0 198.18.1.2/24 node eth0 198.18.1.1/24
@@ -76,7 +81,7 @@ t0=$SECONDS
 ns gen timeout -s INT 150 hping3 -S --flood --rand-source -p 80 "$ILB_VIP" \
 	>/dev/null 2>&1 &
 HP=$!
-wait_for 120 sh -c "[ \$(ip netns exec $(ns_name node) awk '\$1 == \"conns\" { print \$2 }' /proc/net/ilb/stats) -ge $NCONN ]"
+wait_for 120 conns_at_least $NCONN
 # shellcheck disable=SC2046 # one PID a word
 kill -INT $(ip netns pids "$(ns_name gen)") 2>/dev/null
 wait $HP 2>/dev/null
@@ -93,7 +98,7 @@ used=$((peak - base))
 t0=$(date +%s.%N)
 ip netns del "$(ns_name node)"
 ip netns del "$(ns_name gen)"
-wait_for 120 sh -c "[ \$(awk '\$1 == \"kernel\" { print \$2 }' $CG/memory.stat) -lt $((base + used / 10)) ]"
+wait_for 120 kmem_below $((base + used / 10))
 t=$(echo "$(date +%s.%N) - $t0" | bc)
 left=$(($(kmem) - base))
 tap_diag "kernel memory charged: $used B with $NSVC services and $nconn connections; $left B $t s after ip netns del"
