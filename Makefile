@@ -21,7 +21,7 @@ SHELL := /bin/bash
 KDIR ?= $(shell scripts/kdir.sh)
 BUILD := build
 CC ?= gcc
-USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ikmod $(CFLAGS)
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -iquote kmod $(CFLAGS)
 CORE_SRC := kmod/hash.c kmod/owner.c kmod/wire.c kmod/replay.c
 CORE_HDR := kmod/hash.h kmod/owner.h kmod/wire.h kmod/replay.h \
 	include/uapi/linux/ilb.h
@@ -218,11 +218,11 @@ fuzz:
 	@if ! command -v clang >/dev/null 2>&1; then \
 		echo "fuzz: clang is not installed, skipping"; exit 0; fi; \
 	mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/seeds && \
-	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ikmod \
+	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -iquote kmod \
 		-DFUZZ_WIRE_SEEDS -o $(BUILD)/fuzz/fuzz_wire_seeds \
 		$(FUZZ_SRC) $(MAC_LIBS) && \
 	$(BUILD)/fuzz/fuzz_wire_seeds $(BUILD)/fuzz/seeds && \
-	clang -std=gnu11 -O1 -g -Iinclude -Ikmod \
+	clang -std=gnu11 -O1 -g -Iinclude -iquote kmod \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $(BUILD)/fuzz/fuzz_wire $(FUZZ_SRC) $(MAC_LIBS) && \
 	$(BUILD)/fuzz/fuzz_wire -max_total_time=$(FUZZ_SECONDS) \
