@@ -230,9 +230,17 @@ static u32 ilb_conn_bucket(struct ilb_conn_table *t, struct ilb_conn *cp,
 			     cp->caddr, cp->cport);
 }
 
-/* Unhash under both bucket locks; the caller frees after a grace period. */
-static bool ilb_conn_unhash_locked(struct ilb_net *in, struct ilb_conn *cp)
+/*
+ * Unhash under both of the entry's own bucket locks; the caller frees after
+ * a grace period.
+ */
+static bool ilb_conn_unhash_locked(struct ilb_net *in,
+				   struct ilb_conn_table *t,
+				   struct ilb_conn *cp)
 {
+	lockdep_assert_held(ilb_conn_lock(t, ilb_conn_bucket(t, cp, 0)));
+	if (cp->flags & ILB_CONN_F_REPLY)
+		lockdep_assert_held(ilb_conn_lock(t, ilb_conn_bucket(t, cp, 1)));
 	if (!ilb_conn_move(cp, ILB_CS_GONE))
 		return false;
 	hlist_del_rcu(&cp->node[0]);
@@ -254,7 +262,7 @@ bool ilb_conn_expire(struct ilb_net *in, struct ilb_conn_table *t,
 	if (cp->flags & ILB_CONN_F_REPLY)
 		b1 = ilb_conn_bucket(t, cp, 1);
 	ilb_lock2(t, b0, b1);
-	gone = ilb_conn_unhash_locked(in, cp);
+	gone = ilb_conn_unhash_locked(in, t, cp);
 	ilb_unlock2(t, b0, b1);
 	if (gone)
 		call_rcu(&cp->rcu, ilb_conn_free_rcu);
@@ -317,7 +325,7 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 				 __be16 cport, const struct ilb_conn_owner *own,
 				 int *err)
 {
-	struct ilb_conn *cp, *old, *won = NULL;
+	struct ilb_conn *cp, *old, *won = NULL, *stale[2] = { NULL, NULL };
 	struct mem_cgroup *memcg;
 	u32 b0, b1;
 
@@ -364,14 +372,15 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	INIT_LIST_HEAD(&cp->lru);
 
 	b1 = cp->flags & ILB_CONN_F_REPLY ? ilb_conn_bucket(t, cp, 1) : b0;
+	rcu_read_lock();	/* stale[] outlives the bucket locks */
 	ilb_lock2(t, b0, b1);
 	hlist_for_each_entry(old, &t->orig[b0], node[0]) {
 		if (old->caddr != caddr || old->cport != cport ||
 		    old->vaddr != cp->vaddr || old->vport != cp->vport ||
 		    old->proto != cp->proto)
 			continue;
-		if (ilb_conn_expired(old) && ilb_conn_unhash_locked(in, old)) {
-			call_rcu(&old->rcu, ilb_conn_free_rcu);
+		if (ilb_conn_expired(old)) {
+			stale[0] = old;
 			continue;
 		}
 		won = old;
@@ -383,9 +392,8 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 			    old->caddr != caddr || old->cport != cport ||
 			    old->proto != cp->proto)
 				continue;
-			if (ilb_conn_expired(old) &&
-			    ilb_conn_unhash_locked(in, old)) {
-				call_rcu(&old->rcu, ilb_conn_free_rcu);
+			if (ilb_conn_expired(old)) {
+				stale[1] = old;
 				continue;
 			}
 			/* Another VIP already maps this client to this server. */
@@ -403,6 +411,15 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 			hlist_add_head_rcu(&cp->node[1], &t->reply[b1]);
 	}
 	ilb_unlock2(t, b0, b1);
+	/*
+	 * An expired entry of the same tuple is unhashed under its own
+	 * bucket locks, which are not always the two held above.
+	 */
+	if (stale[0])
+		ilb_conn_expire(in, t, stale[0]);
+	if (stale[1])
+		ilb_conn_expire(in, t, stale[1]);
+	rcu_read_unlock();
 	if (won || *err) {
 		atomic_dec(&in->nconns);
 		ilb_server_put(srv);
