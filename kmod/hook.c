@@ -312,10 +312,20 @@ bad:
 	return NF_DROP;
 }
 
+/*
+ * PRE_ROUTING runs in softirq, except when an NFQUEUE verdict reinjects
+ * the packet (nf_reinject(), process context): the per-CPU counters, the
+ * dst caches and the cluster's send path need BHs off.
+ */
 static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	return ilb_handle(priv, skb, false, NULL);
+	unsigned int verdict;
+
+	local_bh_disable();
+	verdict = ilb_handle(priv, skb, false, NULL);
+	local_bh_enable();
+	return verdict;
 }
 
 static unsigned int ilb_hook_out(void *priv, struct sk_buff *skb,
