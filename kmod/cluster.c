@@ -96,18 +96,38 @@ static unsigned long ilb_cl_reclaim_after(const struct ilb_cluster *cl)
  * slot. What they were is remembered (the graveyard): their old messages
  * stay refused, and one that comes back is told apart.
  */
+static bool ilb_view_has_peer(const struct ilb_view *v,
+			      const struct ilb_peer *p)
+{
+	unsigned int i;
+
+	for (i = 0; v && i < v->set.n; i++)
+		if (v->peer[i] == p)
+			return true;
+	return false;
+}
+
 static void ilb_cl_reclaim(struct ilb_cluster *cl)
 {
 	struct ilb_peer *gone[ILB_CLUSTER_MAX_MEMBERS];
 	unsigned long now = jiffies, after = ilb_cl_reclaim_after(cl);
+	const struct ilb_view *v;
 	unsigned int i, n = 0;
 
+	/*
+	 * The view worker is the view's only writer. A peer that the
+	 * published view still names (its rebuild failed) stays until a
+	 * view without it is published: the data path may hold it.
+	 */
+	v = rcu_dereference_protected(cl->view,
+				      current_work() == &cl->view_work.work);
 	spin_lock_bh(&cl->lock);
 	for (i = 0; i < cl->nmbr; ) {
 		struct ilb_peer *p = cl->mbr[i];
 
 		if (p->state == ILB_MEMBER_ALIVE ||
-		    time_before(now, p->last_heard + after)) {
+		    time_before(now, p->last_heard + after) ||
+		    ilb_view_has_peer(v, p)) {
 			i++;
 			continue;
 		}
@@ -267,7 +287,8 @@ static void ilb_view_update(struct ilb_cluster *cl)
 		return;
 	}
 	v->reset = reset;
-	old = rcu_dereference_protected(cl->view, 1);
+	old = rcu_dereference_protected(cl->view,
+					current_work() == &cl->view_work.work);
 	rcu_assign_pointer(cl->view, v);
 	WRITE_ONCE(cl->epoch, v->epoch);
 	if (!old || old->epoch != v->epoch || reset || cl->walk_all) {
