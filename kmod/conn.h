@@ -15,6 +15,7 @@
 
 struct ilb_server;
 struct ilb_service;
+struct tcphdr;
 
 /* A connection. Hashed by its original tuple (client to VIP) and, when
  * replies come back through us (NAT, local), by the reply tuple too.
