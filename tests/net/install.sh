@@ -281,8 +281,10 @@ fi
 # Back to the checkout's module; the packages go.
 unit_stop
 rmmod ilb
+t0=$(date +%s)
 dpkg -r ilb-tools ilb-dkms >"$T/dpkg-r.log" 2>&1
 rc=$?
+tap_diag "dpkg -r took $(($(date +%s) - t0))s"
 if [ $rc = 0 ] && ! modinfo -n ilb >/dev/null 2>&1 && [ ! -e "$ADM" ]; then
 	tap_ok "dpkg -r removes ilbadm and the DKMS module"
 else
@@ -298,22 +300,30 @@ tar -C "$ILB_REPO" -cf - Makefile Kbuild modules.order Module.symvers kmod \
 	build/ilbadm build/man 2>"$T/tar.log" | tar -C "$T/src" -xf -
 # on a kernel line other than the stock one, the module built for it
 # (make modules-all: build/ktree/KVER/)
+order=$ILB_REPO/modules.order
 if [ "$(modinfo -F vermagic "$T/src/kmod/ilb.ko" | cut -d' ' -f1)" != "$KVER" ] &&
    [ -d "$ILB_REPO/build/ktree/$KVER/kmod" ]; then
 	cp -a "$ILB_REPO/build/ktree/$KVER/kmod/." "$T/src/kmod/"
 	cp -a "$ILB_REPO/build/ktree/$KVER/Module.symvers" "$T/src/" 2>/dev/null
+	order=$ILB_REPO/build/ktree/$KVER/modules.order
 fi
 # kbuild's modules.order names the module by the absolute path it was
-# built at; the copy's is its own
-echo "$T/src/kmod/ilb.ko" >"$T/src/modules.order"
+# built at, in the line's own form (6.1: kmod/ilb.ko, 6.12: kmod/ilb.o);
+# the copy's is its own
+sed "s|^.*/kmod/|$T/src/kmod/|" "$order" >"$T/src/modules.order"
+tap_diag "modules.order: $(cat "$T/src/modules.order")"
+t0=$(date +%s)
 make -C "$T/src" KDIR="/lib/modules/$KVER/build" install >"$T/install.log" 2>&1
 rc=$?
+tap_diag "make install took $(($(date +%s) - t0))s"
 ipath=$(modinfo -n ilb 2>&1)
 if [ $rc = 0 ] && [[ $ipath == /lib/modules/$KVER/extra/kmod/ilb.ko* ]] &&
    modprobe ilb && [ -d /sys/module/ilb ] && rmmod ilb &&
    [ -x /usr/local/sbin/ilbadm ] &&
    grep -q "/usr/local/sbin/ilbadm restore" /usr/local/lib/systemd/system/ilb.service &&
+   t1=$(date +%s) &&
    make -C "$T/src" KDIR="/lib/modules/$KVER/build" uninstall >>"$T/install.log" 2>&1 &&
+   tap_diag "make uninstall took $(($(date +%s) - t1))s" &&
    ! modinfo -n ilb >/dev/null 2>&1 && [ ! -e /usr/local/sbin/ilbadm ] &&
    [ ! -e /usr/local/lib/systemd/system/ilb.service ]; then
 	tap_ok "make install: modprobe ilb loads $ipath; make uninstall removes it and the tools"
