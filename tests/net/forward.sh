@@ -6,7 +6,7 @@ require_ilb
 require_cmd nginx socat python3
 [ -x "$ILBADM" ] || { echo "1..0 # SKIP ilbadm not built"; exit $KSFT_SKIP; }
 
-tap_plan 15
+tap_plan 16
 VIP2=198.51.100.2
 VIP3=198.51.100.3
 TOPO_RT_BACK=1 topo_build 1 1 3
@@ -177,6 +177,43 @@ tap_diag "conn_max 3: 10 new flows -> $added tracked, $full refused, $ed early d
 [ "$added" = 3 ] && [ $((full + ed)) = 7 ] &&
 	tap_ok "conn_max caps the table; each flow past it is refused (table_full) or replaces an embryonic one (early_drop)" ||
 	tap_fail "conn_max: $added tracked, $full refused, $ed early drops"
+
+# A UDP flow idle past its timeout is balanced afresh when its client port
+# sends again: 64 flows, 5 rounds 1.5 s apart with a 1 s UDP timeout. The
+# expired entries are either swept already or found by the new flow's
+# insertion (which unhashes them under their own bucket locks).
+ilbadm ilb1 flush
+ilbadm ilb1 timeout set udp 1
+ilbadm ilb1 service add udp "$ILB_VIP:7" sched rr
+for i in 1 2 3; do
+	ilbadm ilb1 server add udp "$ILB_VIP:7" "$(server_addr $i)"
+done
+flows() {	# the service's entries as "client server" lines, sorted
+	ilbadm ilb1 -j conn show udp "$ILB_VIP:7" | python3 -c '
+import json, sys
+for c in sorted(json.load(sys.stdin), key=lambda c: c["client"]):
+    print(c["client"], c["server"])'
+}
+echoed=0 bad=0 moved=0 dup=0 prev=
+for round in 1 2 3 4 5; do
+	r=$(ns c1 python3 "$ILB_REPO/tests/net/tools/udpround.py" "$ILB_VIP" 7 64 40000)
+	echoed=$((echoed + $(json_get "$r" echoed)))
+	bad=$((bad + $(json_get "$r" bad)))
+	cur=$(flows)
+	n=$(printf '%s\n' "$cur" | grep -c . || true)
+	nc=$(printf '%s\n' "$cur" | cut -d' ' -f1 | sort -u | grep -c . || true)
+	[ "$n" = 64 ] && [ "$nc" = 64 ] || dup=$((dup + 1))
+	if [ -n "$prev" ]; then
+		moved=$((moved + $(join <(printf '%s\n' "$prev") <(printf '%s\n' "$cur") |
+			awk '$2 != $3' | wc -l)))
+	fi
+	prev=$cur
+	sleep 1.5
+done
+tap_diag "5 rounds of 64 UDP flows from the same ports, 1 s timeout: $echoed/320 echoed intact, $bad wrong, $moved of 256 reuses moved to another server, $dup rounds without exactly one entry per flow"
+[ "$echoed" = 320 ] && [ "$bad" = 0 ] && [ "$dup" = 0 ] && [ "$moved" -ge 192 ] &&
+	tap_ok "UDP flows reused after their timeout are scheduled afresh (rr moves each), one entry per flow, every datagram echoed" ||
+	tap_fail "UDP reuse after timeout: $echoed/320 echoed, $bad wrong, $moved/256 moved, $dup bad rounds"
 
 ilbadm ilb1 flush
 left=$(ilb_stat ilb1 conns)
