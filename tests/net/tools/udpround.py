@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # udpround.py VIP PORT NFLOWS BASEPORT: one datagram from each of NFLOWS
 # client ports (BASEPORT, BASEPORT+1, ...) to VIP:PORT, each with its own
-# payload; waits up to 10 s for the echoes and prints
-# {"sent": N, "echoed": N, "bad": N} (bad: an echo that differs).
+# payload; waits up to 30 s for the answers and prints
+# {"sent": N, "echoed": N, "bad": N, "by_port": {"PORT": "NAME", ...}}.
+# An answer is the payload itself, or the payload, a space and the name of
+# the server that answered (udpname.py), which by_port records.
 import json
 import os
 import select
@@ -22,17 +24,22 @@ for i in range(n):
     socks[s.fileno()] = s
     want[s.fileno()] = payload
 echoed = bad = 0
+by_port = {}
 pending = set(socks)
-end = time.monotonic() + 10
+end = time.monotonic() + 30
 while pending and time.monotonic() < end:
     r, _, _ = select.select([socks[f] for f in pending], [], [], 0.5)
     for s in r:
         data = s.recv(2048)
-        if data == want[s.fileno()]:
+        p = want[s.fileno()]
+        if data == p:
             echoed += 1
+        elif data.startswith(p + b" "):
+            echoed += 1
+            by_port[str(s.getsockname()[1])] = data[len(p) + 1:].decode()
         else:
             bad += 1
         pending.discard(s.fileno())
 for s in socks.values():
     s.close()
-print(json.dumps({"sent": n, "echoed": echoed, "bad": bad}))
+print(json.dumps({"sent": n, "echoed": echoed, "bad": bad, "by_port": by_port}))
