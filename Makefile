@@ -28,7 +28,8 @@ CORE_HDR := kmod/hash.h kmod/owner.h kmod/wire.h kmod/replay.h \
 # Userspace's ilb_wire_mac() (the module's uses lib/crypto): OpenSSL 3.
 MAC_SRC := tests/unit/mac_openssl.c
 MAC_LIBS := -lcrypto
-KMOD_SRC := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild Kbuild
+# kbuild writes kmod/ilb.mod.c: it is an output, not a source
+KMOD_SRC := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h)) kmod/Kbuild Kbuild
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS := $(BUILD)/ilbadm $(BUILD)/ilbsim
@@ -60,7 +61,7 @@ INSTALL_MOD_DIR ?= extra
 INSTALL ?= install
 # What an ilb-dkms package ships under /usr/src/ilb-$(VERSION).
 DKMS_SRC := Kbuild dkms.conf include/uapi/linux/ilb.h kmod/Kbuild \
-	$(sort $(wildcard kmod/*.c kmod/*.h))
+	$(sort $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h)))
 MAN_PAGES := $(BUILD)/man/ilbadm.8 $(BUILD)/man/ilb.7
 
 all: module tools
