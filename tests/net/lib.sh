@@ -424,15 +424,24 @@ cluster_key() {
 
 # cluster_join NS ID [ARGS...]: NS joins the cluster as member ID with its
 # sync address 198.18.4.ID on eth2, with the test's key unless ARGS say
-# "key FILE" or "insecure"
+# "key FILE" or "insecure". On a kernel ILB_SLOW times slower than the
+# stock one (the debug kernel: scripts/vm-run -s), a join that does not
+# set dead-ms gets the default 275 ms times ILB_SLOW: heartbeats arrive as
+# late as everything else there, and a member must not pass for dead.
 cluster_join() {
-	local n=$1 id=$2 a auth=1
+	local n=$1 id=$2 a auth=1 dead=0
 	shift 2
 	for a in "$@"; do
-		case $a in key | insecure) auth=0 ;; esac
+		case $a in
+		key | insecure) auth=0 ;;
+		dead-ms) dead=1 ;;
+		esac
 	done
 	if [ $auth = 1 ]; then
 		set -- "$@" key "$ILB_CLUSTER_KEY"
+	fi
+	if [ $dead = 0 ] && [ "${ILB_SLOW:-1}" -gt 1 ]; then
+		set -- "$@" dead-ms $((275 * ILB_SLOW))
 	fi
 	ilbadm "$n" cluster join id "$id" addr "$NET_SYNC.$id" dev eth2 "$@"
 }
