@@ -313,31 +313,32 @@ bad:
 }
 
 /*
- * PRE_ROUTING runs in softirq, except when an NFQUEUE verdict reinjects
- * the packet (nf_reinject(), process context): the per-CPU counters, the
- * dst caches and the cluster's send path need BHs off.
+ * The hooks can run in process context: LOCAL_OUT for local senders, and
+ * PRE_ROUTING when an NFQUEUE verdict reinjects the packet (nf_reinject()).
+ * The per-CPU counters, the dst caches and the cluster's send path need BHs
+ * off.
  */
-static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
-				const struct nf_hook_state *state)
+static unsigned int ilb_hook_bh(struct ilb_net *in, struct sk_buff *skb,
+				bool out)
 {
 	unsigned int verdict;
 
 	local_bh_disable();
-	verdict = ilb_handle(priv, skb, false, NULL);
+	verdict = ilb_handle(in, skb, out, NULL);
 	local_bh_enable();
 	return verdict;
+}
+
+static unsigned int ilb_hook_in(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	return ilb_hook_bh(priv, skb, false);
 }
 
 static unsigned int ilb_hook_out(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	unsigned int verdict;
-
-	/* Local output may run preemptible; the counters are per CPU. */
-	local_bh_disable();
-	verdict = ilb_handle(priv, skb, true, NULL);
-	local_bh_enable();
-	return verdict;
+	return ilb_hook_bh(priv, skb, true);
 }
 
 static const struct nf_hook_ops ilb_hook_ops_tmpl[ILB_NUM_HOOKS] = {
