@@ -101,8 +101,15 @@ tap_diag "stats: $st"
 [ "$(json_get "$st" conns)" -ge 60 ] && [ "$(json_get "$st" malformed)" = 0 ] &&
 	tap_ok "node stats count the connections" || tap_fail "node stats: $st"
 
-svc=$(ilbadm ilb1 -j -s service show tcp "$ILB_VIP:80")
-sc=$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); s=s[0] if isinstance(s,list) else s; print(s["stats"]["conns"])' "$svc")
+# svc_conns PROTO VIP:PORT: the connections the service has scheduled
+svc_conns() {
+	ilbadm ilb1 -j -s service show "$1" "$2" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print((s[0] if isinstance(s, list) else s)["stats"]["conns"])'
+}
+
+sc=$(svc_conns tcp "$ILB_VIP:80")
 [ "$sc" = 31 ] && tap_ok "service counters: 31 connections scheduled" ||
 	tap_fail "service counters: $sc connections, want 31"
 
@@ -205,19 +212,17 @@ for round in 1 2 3 4 5; do
 done
 # per round, how many flows each server took; over the rounds, how many
 # of the 256 reuses went to another server than the flow's last one
-moved=$(python3 -c '
+read -r moved per < <(python3 -c '
 import json, sys
 rs = [json.loads(a)["by_port"] for a in sys.argv[1:]]
 moved = sum(1 for a, b in zip(rs, rs[1:]) for p in b if p in a and a[p] != b[p])
 per = ["/".join(str(list(r.values()).count("srv%d" % i)) for i in (1, 2, 3)) for r in rs]
 print(moved, " ".join(per))' "${rounds[@]}")
-svc=$(ilbadm ilb1 -j -s service show udp "$ILB_VIP:5000")
-sched=$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); s=s[0] if isinstance(s,list) else s; print(s["stats"]["conns"])' "$svc")
-tap_diag "5 rounds of 64 UDP flows from the same ports, 1 s timeout: $echoed/320 answered intact, $bad wrong; srv1/srv2/srv3 per round: ${moved#* }; ${moved%% *} of 256 reuses moved to another server; $sched connections scheduled"
-[ "$echoed" = 320 ] && [ "$bad" = 0 ] && [ "$sched" = 320 ] &&
-	[ "${moved%% *}" -ge 192 ] &&
+sched=$(svc_conns udp "$ILB_VIP:5000")
+tap_diag "5 rounds of 64 UDP flows from the same ports, 1 s timeout: $echoed/320 answered intact, $bad wrong; srv1/srv2/srv3 per round: $per; $moved of 256 reuses moved to another server; $sched connections scheduled"
+[ "$echoed" = 320 ] && [ "$bad" = 0 ] && [ "$sched" = 320 ] && [ "$moved" -ge 192 ] &&
 	tap_ok "UDP flows reused after their timeout are scheduled afresh (320 schedules, rr moves each), every datagram answered" ||
-	tap_fail "UDP reuse after timeout: $echoed/320 answered, $bad wrong, ${moved%% *}/256 moved, $sched scheduled"
+	tap_fail "UDP reuse after timeout: $echoed/320 answered, $bad wrong, $moved/256 moved, $sched scheduled"
 
 ilbadm ilb1 flush
 left=$(ilb_stat ilb1 conns)
