@@ -22,8 +22,8 @@ KDIR ?= $(shell scripts/kdir.sh)
 BUILD := build
 CC ?= gcc
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -iquote kmod $(CFLAGS)
-CORE_SRC := kmod/hash.c kmod/owner.c kmod/wire.c kmod/replay.c
-CORE_HDR := kmod/hash.h kmod/owner.h kmod/wire.h kmod/replay.h \
+CORE_SRC := kmod/hash.c kmod/owner.c kmod/wire.c kmod/replay.c kmod/rules.c
+CORE_HDR := kmod/hash.h kmod/owner.h kmod/wire.h kmod/replay.h kmod/rules.h \
 	include/uapi/linux/ilb.h
 # Userspace's ilb_wire_mac() (the module's uses lib/crypto): OpenSSL 3.
 MAC_SRC := tests/unit/mac_openssl.c
@@ -117,9 +117,9 @@ module-debug: debug-kernel
 
 tools: $(TOOLS)
 
-$(BUILD)/ilbsim: tools/ilbsim/ilbsim.c $(CORE_SRC) $(CORE_HDR) $(MAC_SRC)
+$(BUILD)/ilbsim: $(wildcard tools/ilbsim/*.[ch]) $(CORE_SRC) $(CORE_HDR) $(MAC_SRC)
 	@mkdir -p $(BUILD)
-	$(CC) $(USER_CFLAGS) -o $@ tools/ilbsim/ilbsim.c $(CORE_SRC) $(MAC_SRC) \
+	$(CC) $(USER_CFLAGS) -o $@ $(wildcard tools/ilbsim/*.c) $(CORE_SRC) $(MAC_SRC) \
 		$(MAC_LIBS) -lm
 
 # The MAC's CPU cost per message (the core's codec, libb2's BLAKE2s).

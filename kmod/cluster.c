@@ -15,7 +15,9 @@
 #include "cluster.h"
 #include "conn.h"
 #include "peer.h"
+#include "service.h"
 #include "sync.h"
+#include "sync_persist.h"
 
 static struct workqueue_struct *ilb_cl_wq;
 
@@ -179,14 +181,19 @@ static int ilb_cl_grave(struct ilb_cluster *cl, const struct ilb_msg_hdr *h)
 }
 
 bool ilb_cluster_owners(struct ilb_cluster *cl, struct ilb_view *v,
-			u8 proto, __be32 caddr, __be16 cport, __be32 vaddr,
-			__be16 vport, struct ilb_owners_ref *o)
+			const struct ilb_service *svc, __be32 caddr,
+			__be16 cport, __be32 vaddr, __be16 vport,
+			struct ilb_owners_ref *o)
 {
 	struct ilb_tuple t = {
 		.saddr = caddr, .daddr = vaddr, .sport = cport, .dport = vport,
 	};
 	struct ilb_owners r;
 
+	/* a persistent service's connections: the owners of their record */
+	if (svc && READ_ONCE(svc->persist))
+		ilb_persist_tuple(caddr, READ_ONCE(svc->plen), vaddr,
+				  READ_ONCE(svc->group), &t);
 	memset(o, 0, sizeof(*o));
 	ilb_owner_lookup(&v->set, &t, &r);
 	if (r.primary < 0) {
@@ -439,6 +446,19 @@ static bool ilb_cl_rotating(struct ilb_cluster *cl)
 	ret = ks && ks->state != ILB_KEY_STABLE;
 	rcu_read_unlock();
 	return ret;
+}
+
+/* The owner's refreshes of its persistence records' copies. */
+static void ilb_cl_psync_work(struct work_struct *work)
+{
+	struct ilb_cluster *cl = container_of(to_delayed_work(work),
+					      struct ilb_cluster, psync_work);
+
+	if (READ_ONCE(cl->dying))
+		return;
+	ilb_psync_tick(cl);
+	if (!READ_ONCE(cl->dying))
+		queue_delayed_work(ilb_cl_wq, &cl->psync_work, HZ);
 }
 
 /* Apply a view change: process context, the walk may take a while. */
@@ -702,6 +722,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	INIT_DELAYED_WORK(&cl->view_work, ilb_cl_view_work);
 	INIT_WORK(&cl->tx_work, ilb_peer_tx_work);
 	INIT_DELAYED_WORK(&cl->ack_work, ilb_cl_ack_work);
+	INIT_DELAYED_WORK(&cl->psync_work, ilb_cl_psync_work);
 
 	v = ilb_view_build(cl, &reset);
 	if (!v) {
@@ -724,6 +745,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	rcu_assign_pointer(in->cl, cl);
 	ilb_cluster_kick(cl);
 	mod_timer(&cl->timer, jiffies);
+	queue_delayed_work(ilb_cl_wq, &cl->psync_work, HZ);
 	return 0;
 }
 
@@ -745,6 +767,7 @@ int ilb_cluster_leave(struct ilb_net *in)
 	del_timer_sync(&cl->timer);
 	cancel_delayed_work_sync(&cl->view_work);
 	cancel_delayed_work_sync(&cl->ack_work);
+	cancel_delayed_work_sync(&cl->psync_work);
 	cancel_work_sync(&cl->tx_work);
 	ilb_cl_socket_close(cl);
 	ilb_sync_view_change(cl, NULL, true, 0);

@@ -20,6 +20,7 @@
 struct ilb_conn;
 struct ilb_conn_owner;
 struct ilb_conn_table;
+struct ilb_service;
 
 #define ILB_SYNC_WINDOW		64	/* sync messages in flight per peer */
 #define ILB_SYNC_QUEUE_MAX	1024	/* messages queued per peer */
@@ -192,6 +193,7 @@ struct ilb_cluster {
 	struct delayed_work view_work;	/* view changes and their walks */
 	struct work_struct tx_work;	/* sends queued sync messages, acks */
 	struct delayed_work ack_work;	/* a moment later: the acks due */
+	struct delayed_work psync_work;	/* persistence records, each second */
 	bool dying;
 
 	struct ilb_cls_pcpu __percpu *stats;
@@ -240,9 +242,14 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 		     struct netlink_ext_ack *extack);
 int ilb_cluster_leave(struct ilb_net *in);
 void ilb_cluster_stats_sum(struct ilb_cluster *cl, u64 out[__ILB_CLS_MAX]);
+/*
+ * The owners of a connection of @svc (NULL: not known here), by its
+ * tuple, or for a persistent service by its persistence record's key.
+ */
 bool ilb_cluster_owners(struct ilb_cluster *cl, struct ilb_view *v,
-			u8 proto, __be32 caddr, __be16 cport, __be32 vaddr,
-			__be16 vport, struct ilb_owners_ref *o);
+			const struct ilb_service *svc, __be32 caddr,
+			__be16 cport, __be32 vaddr, __be16 vport,
+			struct ilb_owners_ref *o);
 void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 			   __be32 saddr);
 struct ilb_peer *ilb_cluster_member(struct ilb_cluster *cl, u32 id);

@@ -13,6 +13,7 @@
 
 #include "cache.h"
 #include "conn.h"
+#include "persist.h"
 #include "service.h"
 
 #define ILB_GC_INTERVAL		(HZ / 10)
@@ -168,6 +169,7 @@ static void ilb_conn_free_rcu(struct rcu_head *head)
 {
 	struct ilb_conn *cp = container_of(head, struct ilb_conn, rcu);
 
+	ilb_persist_put(cp->pr);
 	ilb_server_put(cp->srv);
 	kmem_cache_free(ilb_conn_cachep, cp);
 }
@@ -316,12 +318,14 @@ static bool ilb_conn_early_drop(struct ilb_net *in, struct ilb_conn_table *t,
 }
 
 /*
- * Insert a new connection to @srv (whose reference it takes over). If the
- * same connection was inserted meanwhile, that one is returned instead.
+ * Insert a new connection to @srv, made with persistence record @pr or NULL
+ * (it takes over both references). If the same connection was inserted
+ * meanwhile, that one is returned instead.
  */
 struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 				 struct ilb_service *svc,
-				 struct ilb_server *srv, __be32 caddr,
+				 struct ilb_server *srv,
+				 struct ilb_persist *pr, __be32 caddr,
 				 __be16 cport, const struct ilb_conn_owner *own,
 				 int *err)
 {
@@ -335,6 +339,7 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	    !ilb_conn_early_drop(in, t, b0)) {
 		atomic_dec(&in->nconns);
 		ilb_server_put(srv);
+		ilb_persist_put(pr);
 		*err = -ENOSPC;
 		return NULL;
 	}
@@ -344,10 +349,12 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	if (!cp) {
 		atomic_dec(&in->nconns);
 		ilb_server_put(srv);
+		ilb_persist_put(pr);
 		*err = -ENOMEM;
 		return NULL;
 	}
 	cp->srv = srv;
+	cp->pr = pr;
 	cp->proto = svc->proto;
 	cp->caddr = caddr;
 	cp->cport = cport;
@@ -423,6 +430,7 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 	if (won || *err) {
 		atomic_dec(&in->nconns);
 		ilb_server_put(srv);
+		ilb_persist_put(pr);
 		kmem_cache_free(ilb_conn_cachep, cp);
 		return won;
 	}

@@ -13,6 +13,7 @@
 
 #include "ilb.h"
 
+struct ilb_persist;
 struct ilb_server;
 struct ilb_service;
 struct tcphdr;
@@ -23,6 +24,7 @@ struct tcphdr;
 struct ilb_conn {
 	struct hlist_node node[2];	/* [0] original, [1] reply */
 	struct ilb_server *srv;		/* holds a reference */
+	struct ilb_persist *pr;		/* its persistence record (a ref) */
 	unsigned long expires;		/* jiffies */
 	struct rcu_head rcu;
 	__be32 caddr, vaddr, raddr;
@@ -75,7 +77,8 @@ struct ilb_conn *ilb_conn_lookup(struct ilb_conn_table *t, u8 proto,
 				 __be32 daddr, __be16 dport, int *dir);
 struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 				 struct ilb_service *svc,
-				 struct ilb_server *srv, __be32 caddr,
+				 struct ilb_server *srv,
+				 struct ilb_persist *pr, __be32 caddr,
 				 __be16 cport, const struct ilb_conn_owner *own,
 				 int *err);
 void ilb_conn_set_state(struct ilb_net *in, struct ilb_conn *cp, u8 state);

@@ -22,8 +22,10 @@
 #include "fwd.h"
 #include "hook.h"
 #include "nat.h"
+#include "persist.h"
 #include "service.h"
 #include "sync.h"
+#include "sync_persist.h"
 #include "xmit.h"
 
 /* Is the transport header of a TCP or UDP packet all there? */
@@ -63,8 +65,10 @@ static struct ilb_conn *ilb_new_conn(struct ilb_net *in,
 				     struct ilb_conn_table *t,
 				     struct ilb_service *svc, struct sk_buff *skb,
 				     const struct iphdr *iph, const __be16 *ports,
-				     const struct ilb_conn_owner *own)
+				     const struct ilb_conn_owner *own,
+				     bool *pr_changed)
 {
+	struct ilb_persist *pr = NULL;
 	struct ilb_server *srv;
 	struct ilb_conn *cp;
 	int err;
@@ -73,12 +77,17 @@ static struct ilb_conn *ilb_new_conn(struct ilb_net *in,
 		ilb_stat_inc(in, ILB_STAT_NO_CONN);
 		return NULL;
 	}
-	srv = ilb_schedule(svc, iph->saddr, ports[0]);
+	if (READ_ONCE(svc->persist))
+		srv = ilb_persist_schedule(in, svc, iph->saddr, ports[0], own,
+					   &pr, pr_changed);
+	else
+		srv = ilb_schedule(svc, iph->saddr, ports[0]);
 	if (!srv) {
 		ilb_stat_inc(in, ILB_STAT_NO_SERVER);
 		return NULL;
 	}
-	cp = ilb_conn_create(in, t, svc, srv, iph->saddr, ports[0], own, &err);
+	cp = ilb_conn_create(in, t, svc, srv, pr, iph->saddr, ports[0], own,
+			     &err);
 	if (!cp)
 		ilb_stat_inc(in, err == -ENOSPC ? ILB_STAT_TABLE_FULL :
 				 ILB_STAT_XMIT_ERR);
@@ -102,7 +111,7 @@ static unsigned int ilb_reply_miss(struct ilb_net *in, struct ilb_cluster *cl,
 	if (!svc || inet_addr_type(in->net, iph->daddr) == RTN_LOCAL)
 		return NF_ACCEPT;
 	v = rcu_dereference(cl->view);
-	ilb_cluster_owners(cl, v, svc->proto, iph->daddr, ports[1], svc->addr,
+	ilb_cluster_owners(cl, v, svc, iph->daddr, ports[1], svc->addr,
 			   svc->port, &own);
 	if (!own.pp)
 		return NF_ACCEPT;	/* ours, unknown: not a reply of ours */
@@ -124,8 +133,8 @@ static unsigned int ilb_cluster_new(struct ilb_cluster *cl,
 {
 	struct ilb_view *v = rcu_dereference(cl->view);
 
-	ilb_cluster_owners(cl, v, iph->protocol, iph->saddr, ports[0],
-			   iph->daddr, ports[1], o);
+	ilb_cluster_owners(cl, v, svc, iph->saddr, ports[0], iph->daddr,
+			   ports[1], o);
 	own->has_state = false;
 	own->primary = o->primary;
 	own->backup = o->backup;
@@ -172,7 +181,7 @@ unsigned int ilb_handle(struct ilb_net *in, struct sk_buff *skb,
 	struct ilb_owners_ref o;
 	const struct iphdr *iph;
 	struct ilb_conn *cp;
-	bool vip = false, created = false;
+	bool vip = false, created = false, pr_changed = false;
 	unsigned int thoff, len, verdict;
 	const __be16 *ports;
 	u8 old_state;
@@ -238,13 +247,17 @@ again:
 				return verdict;
 			ownp = &own;
 		}
-		cp = ilb_new_conn(in, t, svc, skb, iph, ports, ownp);
+		cp = ilb_new_conn(in, t, svc, skb, iph, ports, ownp,
+				  &pr_changed);
 		if (!cp)
 			return NF_DROP;
 		created = true;
 		dir = 0;
 		if (cl) {
 			ilb_sync_new_conn(cl, cp, &o, fi ? fi->sender : 0);
+			/* a new or moved persistence record: to its owners */
+			if (pr_changed && cp->pr)
+				ilb_psync_send(cl, cp->pr, ILB_REC_ADD);
 			if (own.role == ILB_ROLE_CACHE && READ_ONCE(cl->cache_max))
 				ilb_cache_add(in, t, cp, cl->cache_max);
 		}

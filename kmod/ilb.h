@@ -18,6 +18,7 @@
 
 struct ilb_cluster;
 struct ilb_conn_table;
+struct ilb_persist_table;
 #include <net/dst_cache.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -37,6 +38,7 @@ enum ilb_stat {
 	ILB_STAT_NO_CONN,
 	ILB_STAT_EARLY_DROP,
 	ILB_STAT_BAD_ACK,
+	ILB_STAT_PERSIST_FULL,
 	__ILB_STAT_MAX,
 };
 
@@ -82,6 +84,7 @@ struct ilb_net {
 	unsigned int nservers;	/* of all its services */
 
 	struct ilb_conn_table __rcu *conns;
+	struct ilb_persist_table __rcu *persist;	/* made on first use */
 	atomic_t nconns;
 	struct delayed_work gc_work;
 	unsigned int gc_next;		/* next bucket the collector visits */

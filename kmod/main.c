@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "ilb.h"
 #include "netlink.h"
+#include "persist.h"
 #include "service.h"
 
 int ilb_hook_priority = NF_IP_PRI_CONNTRACK - 1;
@@ -87,6 +88,9 @@ static int __init ilb_init(void)
 	err = ilb_conn_cache_init();
 	if (err)
 		return err;
+	err = ilb_persist_cache_init();
+	if (err)
+		goto err_conn_cache;
 	err = ilb_cluster_init();
 	if (err)
 		goto err_cache;
@@ -105,6 +109,8 @@ err_cluster:
 	ilb_cluster_exit();
 err_cache:
 	ilb_rcu_drain();
+	ilb_persist_cache_exit();
+err_conn_cache:
 	ilb_conn_cache_exit();
 	return err;
 }
@@ -115,6 +121,7 @@ static void __exit ilb_exit(void)
 	unregister_pernet_subsys(&ilb_net_ops);
 	ilb_cluster_exit();
 	ilb_rcu_drain();
+	ilb_persist_cache_exit();
 	ilb_conn_cache_exit();
 	pr_info("unloaded\n");
 }

@@ -14,7 +14,12 @@
 #include "hook.h"
 #include "ilb.h"
 #include "netlink.h"
+#include "persist.h"
 #include "service.h"
+
+static struct netlink_range_validation ilb_persist_range __ro_after_init = {
+	.max = ILB_PERSIST_MAX,
+};
 
 static const struct nla_policy ilb_svc_policy[ILB_SVC_A_MAX + 1] = {
 	[ILB_SVC_A_PROTO] = { .type = NLA_U8 },
@@ -25,6 +30,9 @@ static const struct nla_policy ilb_svc_policy[ILB_SVC_A_MAX + 1] = {
 	[ILB_SVC_A_NSERVERS] = { .type = NLA_REJECT },
 	[ILB_SVC_A_STATS] = { .type = NLA_REJECT },
 	[ILB_SVC_A_PAD] = { .type = NLA_REJECT },
+	[ILB_SVC_A_PERSIST] = NLA_POLICY_FULL_RANGE(NLA_U32, &ilb_persist_range),
+	[ILB_SVC_A_NETMASK] = NLA_POLICY_RANGE(NLA_U8, 1, 32),
+	[ILB_SVC_A_GROUP] = { .type = NLA_BE16 },
 };
 
 /* Limits beyond the s16 of NLA_POLICY_MAX need a range structure. */
@@ -63,18 +71,12 @@ static const struct nla_policy ilb_policy[ILB_A_MAX + 1] = {
 	[ILB_A_TIMEOUTS] = NLA_POLICY_NESTED(ilb_timeout_policy),
 	[ILB_A_PAD] = { .type = NLA_REJECT },
 	[ILB_A_CLUSTER] = NLA_POLICY_NESTED(ilb_cl_policy),
+	[ILB_A_PERSIST] = { .type = NLA_REJECT },
 };
 
 struct genl_family ilb_genl_family;
 
-struct ilb_svc_key {
-	u8 proto;
-	__be32 addr;
-	__be16 port;
-	int sched, fwd;		/* -1: not given */
-};
-
-static int ilb_parse_service(struct nlattr **attrs, struct ilb_svc_key *k,
+int ilb_parse_service(struct nlattr **attrs, struct ilb_svc_key *k,
 			     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[ILB_SVC_A_MAX + 1];
@@ -113,6 +115,18 @@ static int ilb_parse_service(struct nlattr **attrs, struct ilb_svc_key *k,
 	}
 	k->sched = tb[ILB_SVC_A_SCHED] ? nla_get_u8(tb[ILB_SVC_A_SCHED]) : -1;
 	k->fwd = tb[ILB_SVC_A_FWD] ? nla_get_u8(tb[ILB_SVC_A_FWD]) : -1;
+	k->persist = tb[ILB_SVC_A_PERSIST] ?
+		nla_get_u32(tb[ILB_SVC_A_PERSIST]) : -1;
+	k->plen = tb[ILB_SVC_A_NETMASK] ? nla_get_u8(tb[ILB_SVC_A_NETMASK]) : -1;
+	k->group = -1;
+	if (tb[ILB_SVC_A_GROUP]) {
+		k->group = nla_get_be16(tb[ILB_SVC_A_GROUP]);
+		if (!k->group) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[ILB_SVC_A_GROUP],
+					    "persistence group 0");
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -184,6 +198,9 @@ static int ilb_fill_service(struct sk_buff *skb, struct ilb_service *svc,
 	    nla_put_u8(skb, ILB_SVC_A_SCHED, READ_ONCE(svc->sched)) ||
 	    nla_put_u8(skb, ILB_SVC_A_FWD, READ_ONCE(svc->fwd)) ||
 	    nla_put_u32(skb, ILB_SVC_A_NSERVERS, READ_ONCE(svc->nservers)) ||
+	    nla_put_u32(skb, ILB_SVC_A_PERSIST, READ_ONCE(svc->persist)) ||
+	    nla_put_u8(skb, ILB_SVC_A_NETMASK, READ_ONCE(svc->plen)) ||
+	    nla_put_be16(skb, ILB_SVC_A_GROUP, READ_ONCE(svc->group)) ||
 	    ilb_put_tcnt(skb, ILB_SVC_A_STATS, svc->cnt))
 		goto cancel;
 	nla_nest_end(skb, nest);
@@ -254,6 +271,12 @@ static int ilb_service_new_doit(struct sk_buff *skb, struct genl_info *info)
 			      k.fwd < 0 ? ILB_FWD_NAT : k.fwd);
 	err = PTR_ERR_OR_ZERO(svc);
 	if (!err) {
+		err = ilb_persist_configure(svc, k.persist, k.plen, k.group,
+					    info->extack);
+		if (err)
+			ilb_service_del(svc);
+	}
+	if (!err) {
 		err = ilb_hook_sync(in);
 		if (err) {
 			NL_SET_ERR_MSG(info->extack,
@@ -275,7 +298,16 @@ static int ilb_service_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&in->cfg_lock);
 	svc = ilb_get_service(in, info, &k);
-	err = IS_ERR(svc) ? PTR_ERR(svc) : ilb_service_set(svc, k.sched, k.fwd);
+	if (IS_ERR(svc)) {
+		err = PTR_ERR(svc);
+		goto out;
+	}
+	/* checked first: it may refuse, the scheduler change may not */
+	err = ilb_persist_configure(svc, k.persist, k.plen, k.group,
+				    info->extack);
+	if (!err)
+		err = ilb_service_set(svc, k.sched, k.fwd);
+out:
 	mutex_unlock(&in->cfg_lock);
 	return err;
 }
@@ -463,7 +495,7 @@ out:
  * policy: the copy that genetlink keeps for dumps moved between kernel lines
  * (struct genl_dumpit_info, 6.2), this reads the same on all of them.
  */
-static int ilb_dump_parse(struct netlink_callback *cb, struct nlattr **attrs)
+int ilb_dump_parse(struct netlink_callback *cb, struct nlattr **attrs)
 {
 	return genlmsg_parse(cb->nlh, &ilb_genl_family, attrs, ILB_A_MAX,
 			     ilb_policy, cb->extack);
@@ -637,6 +669,7 @@ static int ilb_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 		[ILB_STAT_NO_CONN] = ILB_STATS_A_NO_CONN,
 		[ILB_STAT_EARLY_DROP] = ILB_STATS_A_EARLY_DROP,
 		[ILB_STAT_BAD_ACK] = ILB_STATS_A_BAD_ACK,
+		[ILB_STAT_PERSIST_FULL] = ILB_STATS_A_PERSIST_FULL,
 	};
 	struct ilb_net *in = ilb_pernet(genl_info_net(info));
 	u64 v[__ILB_STAT_MAX];
@@ -652,6 +685,8 @@ static int ilb_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u64_64bit(msg, ILB_STATS_A_CONNS, atomic_read(&in->nconns),
 			      ILB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, ILB_STATS_A_CONN_MAX, READ_ONCE(ilb_conn_max),
+			      ILB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, ILB_STATS_A_PERSIST, ilb_persist_count(in),
 			      ILB_STATS_A_PAD))
 		goto nomem;
 	for (i = 0; i < __ILB_STAT_MAX; i++)
@@ -792,6 +827,14 @@ static struct genl_ops ilb_genl_ops[] __ro_after_init = {
 	}, {
 		.cmd = ILB_CMD_CLUSTER_GET,
 		.doit = ilb_cluster_get_doit,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = ILB_CMD_PERSIST_GET,
+		.dumpit = ilb_persist_get_dumpit,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = ILB_CMD_PERSIST_FLUSH,
+		.doit = ilb_persist_flush_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -8,6 +8,7 @@
 #include "conn.h"
 #include "hook.h"
 #include "ilb.h"
+#include "persist.h"
 #include "proc.h"
 #include "service.h"
 
@@ -23,6 +24,7 @@ const char *const ilb_stats_names[__ILB_STAT_MAX] = {
 	[ILB_STAT_NO_CONN] = "no_conn",
 	[ILB_STAT_EARLY_DROP] = "early_drop",
 	[ILB_STAT_BAD_ACK] = "bad_ack",
+	[ILB_STAT_PERSIST_FULL] = "persist_full",
 };
 
 const char *const ilb_fwd_names[__ILB_FWD_MAX] = {
@@ -106,6 +108,7 @@ static void __net_exit ilb_net_exit(struct net *net)
 	ilb_service_flush(in);
 	mutex_unlock(&in->cfg_lock);
 	ilb_conn_table_free(in);
+	ilb_persist_table_free(in);
 	ilb_proc_exit(in);
 	free_percpu(in->stats);
 	mem_cgroup_put(in->memcg);

@@ -264,3 +264,22 @@ __u32 ilb_view_epoch(const struct ilb_member *members, __u32 n, __u32 mode)
 	e = (__u32)ilb_sip_final(&s, (__u64)(n + 1) << 59, 1, 3);
 	return e ? e : 1;
 }
+
+__be32 ilb_prefix_mask(__u8 plen)
+{
+	__u32 m = plen >= 32 ? 0xffffffffU : plen ? ~0U << (32 - plen) : 0;
+	__u8 b[4] = { m >> 24, m >> 16, m >> 8, m };
+	__be32 r;
+
+	__builtin_memcpy(&r, b, sizeof(r));
+	return r;
+}
+
+void ilb_persist_tuple(__be32 caddr, __u8 plen, __be32 vaddr, __be16 group,
+		       struct ilb_tuple *t)
+{
+	t->saddr = caddr & ilb_prefix_mask(plen);
+	t->daddr = vaddr;
+	t->sport = 0;
+	t->dport = group;
+}

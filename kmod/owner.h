@@ -62,6 +62,19 @@ void ilb_owner_cluster_key(__u32 cluster, __u64 key[2]);
  */
 __u32 ilb_view_epoch(const struct ilb_member *members, __u32 n, __u32 mode);
 
+/*
+ * The ownership key of a persistent service (seed 001): the client's
+ * network (@caddr masked to @plen bits), the VIP and the persistence group,
+ * with no client port. Every connection of one client network to one group
+ * then has the owners of its persistence record, so the record's
+ * read-miss-create runs on one member only. Writes the key as a tuple for
+ * ilb_owner_lookup().
+ */
+void ilb_persist_tuple(__be32 caddr, __u8 plen, __be32 vaddr, __be16 group,
+		       struct ilb_tuple *t);
+/* The netmask of a prefix length, 0..32, in network byte order. */
+__be32 ilb_prefix_mask(__u8 plen);
+
 /* Building blocks, exposed for tests and the simulator. */
 void ilb_tuple_quad(const struct ilb_tuple *t, __u8 q[12]);
 __u8 ilb_score_crc8(const struct ilb_tuple *t, __u32 id);

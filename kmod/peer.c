@@ -101,19 +101,13 @@ static void ilb_peer_seal(struct ilb_peer *p)
 	p->fill = NULL;
 }
 
-/* Queue a record for @p; false (counted) if it cannot be. Any context. */
-bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
-		    const struct ilb_rec *r, bool bulk)
+/* Queue the encoded record @rec of @size bytes for @p. */
+static bool ilb_peer_queue_bytes(struct ilb_cluster *cl, struct ilb_peer *p,
+				 const u8 *rec, unsigned int size, bool bulk)
 {
-	unsigned int size = ilb_wire_conn_size(r);
 	struct mem_cgroup *memcg;
 	struct ilb_txmsg *m;
 
-	/* one bad record would make the receiver refuse the whole message */
-	if (ilb_wire_rec_check(r)) {
-		ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
-		return false;
-	}
 	spin_lock_bh(&p->lock);
 	if (READ_ONCE(p->state) != ILB_MEMBER_ALIVE)
 		goto drop;
@@ -137,7 +131,8 @@ bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
 		m->len = ILB_WIRE_SYNC_LEN;
 		p->fill = m;
 	}
-	m->len += ilb_wire_put_conn(m->data + m->len, r);
+	memcpy(m->data + m->len, rec, size);
+	m->len += size;
 	m->nrecs++;
 	spin_unlock_bh(&p->lock);
 	ilb_cls_inc(cl, ILB_CLS_RECS_TX);
@@ -147,6 +142,35 @@ drop:
 	spin_unlock_bh(&p->lock);
 	ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
 	return false;
+}
+
+/* Queue a record for @p; false (counted) if it cannot be. Any context. */
+bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
+		    const struct ilb_rec *r, bool bulk)
+{
+	u8 buf[ILB_WIRE_TLV_HDR + ILB_WIRE_CONN6_LEN];
+
+	/* one bad record would make the receiver refuse the whole message */
+	if (ilb_wire_rec_check(r)) {
+		ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
+		return false;
+	}
+	return ilb_peer_queue_bytes(cl, p, buf, ilb_wire_put_conn(buf, r),
+				    bulk);
+}
+
+/* The same for a persistence record. */
+bool ilb_peer_queue_prec(struct ilb_cluster *cl, struct ilb_peer *p,
+			 const struct ilb_prec *r, bool bulk)
+{
+	u8 buf[ILB_WIRE_TLV_HDR + ILB_WIRE_PERSIST6_LEN];
+
+	if (ilb_wire_prec_check(r)) {
+		ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
+		return false;
+	}
+	return ilb_peer_queue_bytes(cl, p, buf, ilb_wire_put_persist(buf, r),
+				    bulk);
 }
 
 /*

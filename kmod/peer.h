@@ -12,6 +12,8 @@ void ilb_peer_free(struct ilb_peer *p);
 void ilb_peer_reset_tx(struct ilb_peer *p);
 bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
 		    const struct ilb_rec *r, bool bulk);
+bool ilb_peer_queue_prec(struct ilb_cluster *cl, struct ilb_peer *p,
+			 const struct ilb_prec *r, bool bulk);
 void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		      const struct ilb_msg_ack *a);
 void ilb_peer_tx_work(struct work_struct *work);

@@ -173,6 +173,8 @@ struct ilb_service *ilb_service_add(struct ilb_net *in, u8 proto, __be32 addr,
 		return ERR_PTR(-ENOMEM);
 	}
 	svc->in = in;
+	svc->plen = 32;
+	svc->group = port;
 	svc->proto = proto;
 	svc->addr = addr;
 	svc->port = port;

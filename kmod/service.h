@@ -42,6 +42,9 @@ struct ilb_service {
 	struct list_head servers;	/* under in->cfg_lock, RCU readers */
 	struct ilb_dest_set __rcu *dests;
 	atomic_t rr_pos;		/* rr and wrr position */
+	u32 persist;			/* persistence timeout, s; 0 = off */
+	__be16 group;			/* persistence group */
+	u8 plen;			/* persistence netmask's prefix length */
 	refcount_t refcnt;
 	struct ilb_pcpu_tcnt __percpu *cnt;
 	struct rcu_head rcu;

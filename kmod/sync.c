@@ -12,8 +12,10 @@
 #include "cluster.h"
 #include "conn.h"
 #include "peer.h"
+#include "rules.h"
 #include "service.h"
 #include "sync.h"
+#include "sync_persist.h"
 
 /* When @cp last saw a packet (jiffies). */
 static unsigned long ilb_conn_seen(struct ilb_net *in, const struct ilb_conn *cp)
@@ -212,13 +214,9 @@ static int ilb_conn_set_role(struct ilb_net *in, struct ilb_conn_table *t,
 static u8 ilb_sync_role(struct ilb_cluster *cl, const struct ilb_owners_ref *o,
 			u8 fwd)
 {
-	if (o->primary == cl->id)
-		return ILB_ROLE_OWNED;
-	if (o->backup == cl->id)
-		return ILB_ROLE_BACKUP;
-	if (fwd != ILB_FWD_LOCAL && READ_ONCE(cl->cache_max))
-		return ILB_ROLE_CACHE;
-	return ILB_ROLE_LOCAL;	/* not kept */
+	return ilb_rule_role(cl->id, o->primary, o->backup,
+			     fwd != ILB_FWD_LOCAL &&
+			     READ_ONCE(cl->cache_max));
 }
 
 static void ilb_sync_keep(struct ilb_cluster *cl, struct ilb_conn_table *t,
@@ -288,8 +286,9 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 			ilb_conn_set_state(in, cp, r->state);
 		return;
 	}
-	ilb_cluster_owners(cl, v, r->proto, r->caddr, r->cport, r->vaddr,
-			   r->vport, &o);
+	svc = ilb_service_find(in, r->proto, r->vaddr, r->vport, NULL);
+	ilb_cluster_owners(cl, v, svc, r->caddr, r->cport, r->vaddr, r->vport,
+			   &o);
 	role = ilb_sync_role(cl, &o, r->fwd);
 	seen = jiffies - (unsigned long)r->idle * HZ;
 	if (cp && time_before(seen, ilb_conn_seen(in, cp))) {
@@ -305,7 +304,6 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 	if (!cp) {
 		if (role == ILB_ROLE_LOCAL)
 			return;
-		svc = ilb_service_find(in, r->proto, r->vaddr, r->vport, NULL);
 		srv = svc ? ilb_server_find(svc, r->raddr, r->rport) : NULL;
 		if (!srv || !refcount_inc_not_zero(&srv->refcnt)) {
 			/* configurations differ between members */
@@ -317,8 +315,8 @@ static void ilb_sync_apply(struct ilb_cluster *cl, struct ilb_conn_table *t,
 		own.state = r->state;
 		own.primary = o.primary;
 		own.backup = o.backup;
-		cp = ilb_conn_create(in, t, svc, srv, r->caddr, r->cport, &own,
-				     &err);
+		cp = ilb_conn_create(in, t, svc, srv, NULL, r->caddr, r->cport,
+				     &own, &err);
 		if (!cp)
 			return;
 	}
@@ -341,6 +339,7 @@ void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 {
 	struct ilb_conn_table *t = rcu_dereference(cl->in->conns);
 	struct ilb_view *v = rcu_dereference(cl->view);
+	struct ilb_prec pr;
 	u32 off = 0;
 	struct ilb_rec r;
 	bool apply;
@@ -372,7 +371,10 @@ void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 	ilb_cls_inc(cl, ILB_CLS_SYNC_RX);
 	while (ilb_wire_conn_next(m, &off, &r))
 		ilb_sync_apply(cl, t, v, &r);
-	ilb_cls_add(cl, ILB_CLS_RECS_RX, m->sync.nconn);
+	off = 0;
+	while (ilb_wire_persist_next(m, &off, &pr))
+		ilb_psync_rcv(cl, v, &pr);
+	ilb_cls_add(cl, ILB_CLS_RECS_RX, m->sync.nconn + m->sync.npersist);
 }
 
 struct ilb_walk {
@@ -401,16 +403,32 @@ static bool ilb_view_holds(const struct ilb_view *v, u32 id)
 	return i >= 0 && !(v->reset & (1ULL << i));
 }
 
+/* The transfer plan of a holder of an entry (rules.c) in view @v. */
+void ilb_sync_xfer_init(struct ilb_cluster *cl, struct ilb_view *v,
+			struct ilb_xfer *x, u8 old_role, u32 p0, u32 b0,
+			const struct ilb_owners_ref *o)
+{
+	x->me = cl->id;
+	x->old_role = old_role;
+	x->p0 = p0;
+	x->b0 = b0;
+	x->p0_holds = ilb_view_holds(v, p0);
+	x->b0_holds = ilb_view_holds(v, b0);
+	x->primary = o->primary;
+	x->backup = o->backup;
+	ilb_xfer_plan(x);
+}
+
 static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
 			      struct ilb_conn *cp, void *arg)
 {
 	struct ilb_walk *w = arg;
 	struct ilb_cluster *cl = w->cl;
-	u32 me = cl->id, p0, b0;
 	struct ilb_owners_ref o;
-	bool sender;
+	struct ilb_xfer x;
 	struct ilb_rec r;
-	u8 role, old;
+	unsigned int i;
+	u8 role;
 
 	if (w->leaving) {
 		if (cp->role == ILB_ROLE_CACHE)
@@ -430,38 +448,24 @@ static void ilb_sync_walk_one(struct ilb_net *in, struct ilb_conn_table *t,
 		ilb_conn_expire(in, t, cp);
 		return;
 	}
-	old = READ_ONCE(cp->role);
-	p0 = old == ILB_ROLE_LOCAL ? me : READ_ONCE(cp->primary);
-	b0 = old == ILB_ROLE_LOCAL ? 0 : READ_ONCE(cp->backup);
-	ilb_cluster_owners(cl, w->v, cp->proto, cp->caddr, cp->cport,
+	ilb_cluster_owners(cl, w->v, cp->srv->svc, cp->caddr, cp->cport,
 			   cp->vaddr, cp->vport, &o);
-	/*
-	 * One holder sends each moved entry: the old primary if it is still
-	 * there, else the old backup, else (both gone) any cache holder.
-	 */
-	sender = p0 == me ||
-		 (b0 == me && !ilb_view_holds(w->v, p0)) ||
-		 (old == ILB_ROLE_CACHE && !ilb_view_holds(w->v, p0) &&
-		  !ilb_view_holds(w->v, b0));
+	ilb_sync_xfer_init(cl, w->v, &x, READ_ONCE(cp->role),
+			   READ_ONCE(cp->primary), READ_ONCE(cp->backup), &o);
 	role = ilb_sync_role(cl, &o, cp->fwd);
-	if (sender) {
+	if (x.send) {
 		WRITE_ONCE(cp->primary, o.primary);
 		WRITE_ONCE(cp->backup, o.backup);
 		ilb_sync_rec_from_conn(cl->in, &r, cp, ILB_REC_ADD);
-		if (o.primary != me && (!ilb_view_holds(w->v, o.primary) ||
-					(o.primary != p0 && o.primary != b0))) {
-			ilb_sync_to(cl, o.primary, &r, ILB_SYNC_BULK);
-			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
-		}
-		if (o.backup && o.backup != me &&
-		    (!ilb_view_holds(w->v, o.backup) ||
-		     (o.backup != p0 && o.backup != b0))) {
-			ilb_sync_to(cl, o.backup, &r, ILB_SYNC_BULK);
+		for (i = 0; i < ARRAY_SIZE(x.to); i++) {
+			if (!x.to[i])
+				continue;
+			ilb_sync_to(cl, x.to[i], &r, ILB_SYNC_BULK);
 			ilb_cls_inc(cl, ILB_CLS_TRANSFERRED);
 		}
 	}
-	if (role == ILB_ROLE_OWNED && old != ILB_ROLE_OWNED &&
-	    old != ILB_ROLE_LOCAL)
+	if (role == ILB_ROLE_OWNED && x.old_role != ILB_ROLE_OWNED &&
+	    x.old_role != ILB_ROLE_LOCAL)
 		ilb_cls_inc(cl, ILB_CLS_PROMOTED);
 	ilb_sync_keep(cl, t, cp, role, &o);
 }
@@ -479,4 +483,5 @@ void ilb_sync_view_change(struct ilb_cluster *cl, struct ilb_view *v,
 	};
 
 	ilb_conn_walk(cl->in, ilb_sync_walk_one, &w);
+	ilb_psync_view_change(cl, v, leaving);
 }

@@ -66,6 +66,18 @@
 #define CONN_BACKUP	17
 #define CONN_ADDRS	ILB_WIRE_CONN_FIXED
 
+/* Persistence record value offsets. */
+#define PST_OP		0
+#define PST_PROTO	1
+#define PST_PLEN	2
+#define PST_FAMILY	3
+#define PST_GROUP	4
+#define PST_IDLE	6
+#define PST_TTL		8
+#define PST_PRIMARY	12
+#define PST_BACKUP	16
+#define PST_ADDRS	ILB_WIRE_PERSIST_FIXED
+
 /* ADDR record value: family, then the address. */
 #define ADDR_FAMILY	0
 #define ADDR_ADDR	1
@@ -346,6 +358,7 @@ static int parse_hello(const __u8 *p, __u32 len, struct ilb_msg_hello *h)
 		case 0:			/* never a record type */
 		case ILB_RT_CONN:	/* known, but not in a hello */
 		case ILB_RT_ACK:
+		case ILB_RT_PERSIST:
 			ret = ILB_WIRE_EFIELD;
 			break;
 		default:		/* unknown: skipped */
@@ -390,6 +403,90 @@ static int get_conn(const struct tlv *t, struct ilb_rec *r)
 	return ILB_WIRE_OK;
 }
 
+static int get_persist(const struct tlv *t, struct ilb_prec *r)
+{
+	const __u8 *v = t->val;
+	unsigned int n;
+
+	if (t->len < ILB_WIRE_PERSIST_FIXED)
+		return ILB_WIRE_EFIELD;
+	n = addr_len(v[PST_FAMILY]);
+	if (!n || t->len != ILB_WIRE_PERSIST_FIXED + 3 * n)
+		return ILB_WIRE_EFIELD;
+	r->op = v[PST_OP];
+	r->proto = v[PST_PROTO];
+	r->plen = v[PST_PLEN];
+	r->family = v[PST_FAMILY];
+	r->group = get_be16(v + PST_GROUP);
+	r->idle = get16(v + PST_IDLE);
+	r->ttl = get32(v + PST_TTL);
+	r->primary = get32(v + PST_PRIMARY);
+	r->backup = get32(v + PST_BACKUP);
+	get_addr(r->caddr, v + PST_ADDRS, n);
+	get_addr(r->vaddr, v + PST_ADDRS + n, n);
+	get_addr(r->raddr, v + PST_ADDRS + 2 * n, n);
+	return ILB_WIRE_OK;
+}
+
+/* Are the bits of @a beyond its first @plen zero? */
+static int host_bits_zero(const __u8 *a, unsigned int n, unsigned int plen)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int keep = plen >= 8 * (i + 1) ? 8 :
+				    plen > 8 * i ? plen - 8 * i : 0;
+		__u8 mask = keep ? (__u8)(0xff << (8 - keep)) : 0;
+
+		if (a[i] & ~mask)
+			return 0;
+	}
+	return 1;
+}
+
+int ilb_wire_prec_check(const struct ilb_prec *r)
+{
+	unsigned int n = addr_len(r->family);
+
+	if (r->op != ILB_REC_ADD && r->op != ILB_REC_END)
+		return ILB_WIRE_EFIELD;
+	if (r->proto != ILB_IPPROTO_TCP && r->proto != ILB_IPPROTO_UDP)
+		return ILB_WIRE_EFIELD;
+	if (!n || !r->plen || r->plen > 8 * n)
+		return ILB_WIRE_EFIELD;
+	if (!host_bits_zero(r->caddr, n, r->plen))
+		return ILB_WIRE_EFIELD;
+	if (all_zero(r->vaddr, n) || all_zero(r->raddr, n) || !r->group)
+		return ILB_WIRE_EFIELD;
+	if (!r->ttl || r->ttl > ILB_WIRE_PERSIST_TTL_MAX || r->idle > r->ttl)
+		return ILB_WIRE_EFIELD;
+	if (!r->primary || r->backup == r->primary)
+		return ILB_WIRE_EFIELD;
+	return ILB_WIRE_OK;
+}
+
+unsigned int ilb_wire_persist_size(const struct ilb_prec *r)
+{
+	return ILB_WIRE_TLV_HDR + ILB_WIRE_PERSIST_FIXED +
+	       3 * put_addr_len(r->family);
+}
+
+int ilb_wire_persist_next(const struct ilb_msg *m, __u32 *off,
+			  struct ilb_prec *r)
+{
+	struct tlv t;
+
+	while (tlv_next(m->sync.recs, m->sync.rlen, off, &t) > 0) {
+		if (t.type != ILB_RT_PERSIST)
+			continue;
+		/* a parsed message holds only valid records: never fails */
+		if (get_persist(&t, r))
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
 static int parse_ack(const __u8 *p, __u32 len, struct ilb_msg_ack *a)
 {
 	if (len < ILB_WIRE_ACK_LEN)
@@ -408,6 +505,7 @@ static int parse_ack(const __u8 *p, __u32 len, struct ilb_msg_ack *a)
 
 static int parse_sync(const __u8 *p, __u32 len, struct ilb_msg_sync *s)
 {
+	struct ilb_prec pr;
 	struct ilb_rec r;
 	__u32 off = 0;
 	struct tlv t;
@@ -418,6 +516,7 @@ static int parse_sync(const __u8 *p, __u32 len, struct ilb_msg_sync *s)
 	s->session = get32(p + SYNC_SESSION);
 	s->seq = get32(p + SYNC_SEQ);
 	s->nconn = 0;
+	s->npersist = 0;
 	s->nunknown = 0;
 	s->has_ack = 0;
 	s->recs = p + ILB_WIRE_SYNC_LEN;
@@ -436,6 +535,13 @@ static int parse_sync(const __u8 *p, __u32 len, struct ilb_msg_sync *s)
 				ret = ilb_wire_rec_check(&r);
 			if (!ret)
 				s->nconn++;
+			break;
+		case ILB_RT_PERSIST:
+			ret = get_persist(&t, &pr);
+			if (!ret)
+				ret = ilb_wire_prec_check(&pr);
+			if (!ret)
+				s->npersist++;
 			break;
 		case ILB_RT_ACK:	/* one at most */
 			ret = s->has_ack ? ILB_WIRE_EFIELD :
@@ -667,6 +773,27 @@ unsigned int ilb_wire_put_conn(void *buf, const struct ilb_rec *r)
 	bytes_copy(v + CONN_ADDRS + n, r->vaddr, n);
 	bytes_copy(v + CONN_ADDRS + 2 * n, r->raddr, n);
 	return ILB_WIRE_TLV_HDR + ILB_WIRE_CONN_FIXED + 3 * n;
+}
+
+unsigned int ilb_wire_put_persist(void *buf, const struct ilb_prec *r)
+{
+	unsigned int n = put_addr_len(r->family);
+	__u8 *v = (__u8 *)buf + ILB_WIRE_TLV_HDR;
+
+	put_tlv_hdr(buf, ILB_RT_PERSIST, ILB_WIRE_PERSIST_FIXED + 3 * n);
+	v[PST_OP] = r->op;
+	v[PST_PROTO] = r->proto;
+	v[PST_PLEN] = r->plen;
+	v[PST_FAMILY] = r->family;
+	put_be16(v + PST_GROUP, r->group);
+	put16(v + PST_IDLE, r->idle);
+	put32(v + PST_TTL, r->ttl);
+	put32(v + PST_PRIMARY, r->primary);
+	put32(v + PST_BACKUP, r->backup);
+	bytes_copy(v + PST_ADDRS, r->caddr, n);
+	bytes_copy(v + PST_ADDRS + n, r->vaddr, n);
+	bytes_copy(v + PST_ADDRS + 2 * n, r->raddr, n);
+	return ILB_WIRE_TLV_HDR + ILB_WIRE_PERSIST_FIXED + 3 * n;
 }
 
 unsigned int ilb_wire_put_ack(void *buf, const struct ilb_msg_ack *a)

@@ -75,6 +75,7 @@ enum ilb_rec_type {
 	ILB_RT_KEYS = 2,	/* hello: key ids the sender accepts (1..2) */
 	ILB_RT_CONN = 3,	/* sync: a connection's association */
 	ILB_RT_ACK = 4,		/* sync: an ack riding on it (ACK's 9 bytes) */
+	ILB_RT_PERSIST = 5,	/* sync: a persistence record */
 	__ILB_RT_MAX,
 };
 
@@ -166,6 +167,7 @@ struct ilb_msg_sync {
 	__u32 session;		/* non-zero */
 	__u32 seq;		/* non-zero */
 	__u16 nconn;		/* CONN records (checked) */
+	__u16 npersist;		/* PERSIST records (checked) */
 	__u16 nunknown;		/* records of unknown types (skipped) */
 	const __u8 *recs;	/* the records: rlen bytes */
 	__u32 rlen;
@@ -197,6 +199,32 @@ struct ilb_rec {
 	__u32 primary;		/* non-zero member ID */
 	__u32 backup;		/* member ID, 0 if none; != primary */
 	__u8 caddr[16], vaddr[16], raddr[16];	/* non-zero; 4 used for INET */
+};
+
+/*
+ * Persistence record (type ILB_RT_PERSIST), value: op(1) proto(1)
+ * plen(1) family(1) group(2) idle(2) ttl(4) primary(4) backup(4), then
+ * caddr (the client network, its host bits zero), vaddr, raddr: 32 or 68
+ * bytes. ADD creates or refreshes the receiver's copy, END deletes it.
+ * ttl is the service's persistence timeout; idle is 0 while connections
+ * use the record, else the seconds since the last of them ended: the copy
+ * expires ttl - idle seconds after it arrives unless refreshed.
+ */
+#define ILB_WIRE_PERSIST_FIXED	20
+#define ILB_WIRE_PERSIST4_LEN	(ILB_WIRE_PERSIST_FIXED + 3 * 4)
+#define ILB_WIRE_PERSIST6_LEN	(ILB_WIRE_PERSIST_FIXED + 3 * 16)
+#define ILB_WIRE_PERSIST_TTL_MAX	(7 * 24 * 3600)
+struct ilb_prec {
+	__u8 op;		/* ILB_REC_ADD or ILB_REC_END */
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 plen;		/* 1..32 (family 4), 1..128 (family 6) */
+	__u8 family;
+	__be16 group;		/* non-zero */
+	__u16 idle;		/* seconds; <= ttl */
+	__u32 ttl;		/* 1..ILB_WIRE_PERSIST_TTL_MAX */
+	__u32 primary;		/* non-zero member ID */
+	__u32 backup;		/* member ID, 0 if none; != primary */
+	__u8 caddr[16], vaddr[16], raddr[16];	/* vaddr, raddr non-zero */
 };
 
 /* A parsed message. Pointers point into the parsed buffer. */
@@ -245,6 +273,14 @@ int ilb_wire_parse(const void *buf, __u32 len, struct ilb_msg *m);
  */
 int ilb_wire_conn_next(const struct ilb_msg *m, __u32 *off,
 		       struct ilb_rec *r);
+
+/* Iterate the PERSIST records, as ilb_wire_conn_next() the CONN ones. */
+int ilb_wire_persist_next(const struct ilb_msg *m, __u32 *off,
+			  struct ilb_prec *r);
+/* Is this persistence record acceptable? */
+int ilb_wire_prec_check(const struct ilb_prec *r);
+unsigned int ilb_wire_persist_size(const struct ilb_prec *r);
+unsigned int ilb_wire_put_persist(void *buf, const struct ilb_prec *r);
 
 /* Is this record acceptable? (parse calls it for every CONN record) */
 int ilb_wire_rec_check(const struct ilb_rec *r);

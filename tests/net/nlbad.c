@@ -456,6 +456,78 @@ static void svc_new_u8(struct req *r, uint8_t proto, uint32_t addr,
 	nest_end(r, n);
 }
 
+/* service set on the fixture with one attribute of @len bytes */
+static void svc_set_attr(struct req *r, uint16_t type, uint32_t v, int len)
+{
+	struct nlattr *n;
+
+	ilb_req(r, ILB_CMD_SERVICE_SET, 0);
+	n = nest_start(r, ILB_A_SERVICE);
+	put_key(r, FIX_PROTO, FIX_ADDR, FIX_PORT);
+	if (len == 4)
+		put_u32(r, type, v);
+	else if (len == 2)
+		put_u16(r, type, (uint16_t)v);
+	else
+		put_u8(r, type, (uint8_t)v);
+	nest_end(r, n);
+}
+
+static void c_persist_max(struct req *r)
+{
+	svc_set_attr(r, ILB_SVC_A_PERSIST, ILB_PERSIST_MAX + 1, 4);
+}
+
+static void c_persist_short(struct req *r)
+{
+	svc_set_attr(r, ILB_SVC_A_PERSIST, 300, 2);
+}
+
+static void c_netmask_0(struct req *r)
+{
+	svc_set_attr(r, ILB_SVC_A_NETMASK, 0, 1);
+}
+
+static void c_netmask_33(struct req *r)
+{
+	svc_set_attr(r, ILB_SVC_A_NETMASK, 33, 1);
+}
+
+static void c_group_0(struct req *r)
+{
+	svc_set_attr(r, ILB_SVC_A_GROUP, 0, 2);
+}
+
+static void c_persist_dump_missing(struct req *r)
+{
+	struct nlattr *n;
+
+	ilb_req(r, ILB_CMD_PERSIST_GET, NLM_F_DUMP);
+	n = nest_start(r, ILB_A_SERVICE);
+	put_key(r, FIX_PROTO, MISSING_ADDR, FIX_PORT);
+	nest_end(r, n);
+}
+
+static void c_persist_flush_missing(struct req *r)
+{
+	struct nlattr *n;
+
+	ilb_req(r, ILB_CMD_PERSIST_FLUSH, 0);
+	n = nest_start(r, ILB_A_SERVICE);
+	put_key(r, FIX_PROTO, MISSING_ADDR, FIX_PORT);
+	nest_end(r, n);
+}
+
+static void c_persist_attr_in_request(struct req *r)
+{
+	struct nlattr *n;
+
+	ilb_req(r, ILB_CMD_PERSIST_FLUSH, 0);
+	n = nest_start(r, ILB_A_PERSIST);
+	put_u8(r, ILB_PST_A_PROTO, IPPROTO_TCP);
+	nest_end(r, n);
+}
+
 static void c_sched_99(struct req *r)
 {
 	svc_new_u8(r, IPPROTO_TCP, 0xc000020a, 80, ILB_SVC_A_SCHED, 99);
@@ -860,6 +932,16 @@ static const struct tcase cases[] = {
 	CASE("delete a missing server", c_del_missing_server, X_NOENT),
 	CASE("add an existing service", c_service_twice, X_EXIST),
 	CASE("timeout tcp 0", c_timeout_tcp_0, X_INVAL),
+	CASE("service persist ILB_PERSIST_MAX + 1", c_persist_max, X_INVAL),
+	CASE("2-byte service PERSIST", c_persist_short, X_INVAL),
+	CASE("service netmask /0", c_netmask_0, X_INVAL),
+	CASE("service netmask /33", c_netmask_33, X_INVAL),
+	CASE("service persistence group 0", c_group_0, X_INVAL),
+	CASE("persist dump of a missing service", c_persist_dump_missing,
+	     X_NOENT),
+	CASE("persist flush of a missing service", c_persist_flush_missing,
+	     X_NOENT),
+	CASE("ILB_A_PERSIST in a request", c_persist_attr_in_request, X_INVAL),
 	CASE("timeout udp ILB_TIMEOUT_MAX + 1", c_timeout_udp_max, X_INVAL),
 	CASE("timeout tcpfin 4294967295", c_timeout_fin_huge, X_INVAL),
 	CASE("conn dump filter with a 2-byte ADDR",

@@ -155,6 +155,36 @@ static void test_service_set_sends_only_given(void **state)
 	assert_int_equal(c.fwd, ILB_FWD_DR);
 }
 
+static void test_service_persist(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("service add tcp 1.2.3.4:443 persist 300 netmask /24 group 80",
+		  &c);
+	assert_true(c.has_persist && c.has_netmask && c.has_group);
+	assert_int_equal(c.persist, 300);
+	assert_int_equal(c.netmask, 24);
+	assert_int_equal(c.group, 80);
+	expect_ok("service set tcp 1.2.3.4:80 netmask 255.255.240.0", &c);
+	assert_false(c.has_persist || c.has_group || c.has_sched);
+	assert_int_equal(c.netmask, 20);
+	expect_ok("service set tcp 1.2.3.4:80 netmask 32", &c);
+	assert_int_equal(c.netmask, 32);
+	expect_ok("service set tcp 1.2.3.4:80 netmask 255.255.255.255", &c);
+	assert_int_equal(c.netmask, 32);
+	expect_ok("service set tcp 1.2.3.4:80 persist 0", &c);
+	assert_true(c.has_persist);
+	assert_int_equal(c.persist, 0);
+	expect_ok("persist show", &c);
+	assert_int_equal(c.obj, ILBADM_OBJ_PERSIST);
+	assert_int_equal(c.verb, ILBADM_VERB_SHOW);
+	assert_false(c.has_svc);
+	expect_ok("persist flush udp 1.2.3.4:53", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_FLUSH);
+	assert_key(&c, IPPROTO_UDP, "1.2.3.4", 53);
+}
+
 static void test_service_del_show(void **state)
 {
 	static const char *const del[] = { "del", "delete" };
@@ -655,6 +685,24 @@ static const struct bad bad_inputs[] = {
 	{ "server set tcp 1.2.3.4:80 5.6.7.8 state up state down", ILBADM_ERR,
 	  "given twice" },
 	{ "timeout set tcp 10 tcp 20", ILBADM_ERR, "\"tcp\" given twice" },
+	/* persistence */
+	{ "service add tcp 1.2.3.4:80 persist 604801", ILBADM_ERR,
+	  "bad persist \"604801\"" },
+	{ "service add tcp 1.2.3.4:80 persist 300 netmask /33", ILBADM_ERR,
+	  "bad netmask \"/33\"" },
+	{ "service add tcp 1.2.3.4:80 netmask 0", ILBADM_ERR, "bad netmask" },
+	{ "service add tcp 1.2.3.4:80 netmask 255.0.255.0", ILBADM_ERR,
+	  "bad netmask \"255.0.255.0\"" },
+	{ "service add tcp 1.2.3.4:80 netmask 0.0.0.0", ILBADM_ERR,
+	  "bad netmask" },
+	{ "service set tcp 1.2.3.4:80 group 0", ILBADM_ERR, "bad group \"0\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 persist 5", ILBADM_ERR,
+	  "unknown argument \"persist\"" },
+	{ "persist", ILBADM_USAGE, "missing verb (show, flush)" },
+	{ "persist add", ILBADM_USAGE, "unknown verb" },
+	{ "persist show tcp", ILBADM_ERR, "missing VIP:PORT" },
+	{ "persist flush tcp 1.2.3.4:80 now", ILBADM_ERR,
+	  "persist flush: unexpected argument \"now\"" },
 	/* missing arguments */
 	{ "service add", ILBADM_ERR, "missing PROTO VIP:PORT" },
 	{ "service add tcp", ILBADM_ERR, "missing VIP:PORT" },
@@ -1412,6 +1460,7 @@ int main(void)
 		cmocka_unit_test(test_service_add_options),
 		cmocka_unit_test(test_every_sched_and_fwd),
 		cmocka_unit_test(test_service_set_sends_only_given),
+		cmocka_unit_test(test_service_persist),
 		cmocka_unit_test(test_service_del_show),
 		cmocka_unit_test(test_server_add_defaults),
 		cmocka_unit_test(test_server_add_options),

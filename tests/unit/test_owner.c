@@ -496,6 +496,71 @@ static void test_minimal_disruption(void **state)
 	assert_true(moved > 0);
 }
 
+static void test_prefix_mask(void **state)
+{
+	(void)state;
+	assert_int_equal(ntohl(ilb_prefix_mask(0)), 0);
+	assert_int_equal(ntohl(ilb_prefix_mask(1)), 0x80000000U);
+	assert_int_equal(ntohl(ilb_prefix_mask(24)), 0xffffff00U);
+	assert_int_equal(ntohl(ilb_prefix_mask(31)), 0xfffffffeU);
+	assert_int_equal(ntohl(ilb_prefix_mask(32)), 0xffffffffU);
+}
+
+/*
+ * A persistent service's key: every connection of one client network to
+ * one group has the same owners whatever its ports; other networks and
+ * other groups still spread over the members.
+ */
+static void test_persist_key(void **state)
+{
+	unsigned int cnt[8] = { 0 }, i, j, n = 8, nets = 80000;
+	struct ilb_member m[8];
+	struct ilb_owner_set s;
+	double chi2 = 0;
+
+	(void)state;
+	members_seq(m, n, 1);
+	set_init(&s, m, n, ILB_SCORE_HRW32);
+	for (i = 0; i < 200; i++) {
+		struct ilb_tuple t0 = rnd_tuple(), t;
+		struct ilb_owners o0, o;
+		__be32 net24 = t0.saddr & htonl(0xffffff00);
+
+		ilb_persist_tuple(t0.saddr, 24, t0.daddr, htons(80), &t);
+		assert_int_equal(t.saddr, net24);
+		assert_int_equal(t.sport, 0);
+		ilb_owner_lookup(&s, &t, &o0);
+		for (j = 0; j < 20; j++) {
+			struct ilb_tuple u = rnd_tuple();
+
+			/* another host of the /24, another port */
+			u.saddr = net24 | (u.saddr & htonl(0xff));
+			ilb_persist_tuple(u.saddr, 24, t0.daddr, htons(80),
+					  &t);
+			ilb_owner_lookup(&s, &t, &o);
+			assert_int_equal(o.primary, o0.primary);
+			assert_int_equal(o.backup, o0.backup);
+		}
+	}
+	for (i = 0; i < nets; i++) {
+		struct ilb_tuple t0 = rnd_tuple(), t;
+		struct ilb_owners o;
+
+		ilb_persist_tuple(t0.saddr, 24, t0.daddr,
+				  i & 1 ? htons(80) : htons(443), &t);
+		ilb_owner_lookup(&s, &t, &o);
+		cnt[o.primary]++;
+	}
+	for (i = 0; i < n; i++) {
+		double d = cnt[i] - (double)nets / n;
+
+		chi2 += d * d / ((double)nets / n);
+	}
+	print_message("# persistent keys of %u /24 networks over N=8: chi2/df %.2f\n",
+		      nets, chi2 / (n - 1));
+	assert_true(chi2 / (n - 1) < 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +577,8 @@ int main(void)
 		cmocka_unit_test(test_balance),
 		cmocka_unit_test(test_weights_proportional),
 		cmocka_unit_test(test_minimal_disruption),
+		cmocka_unit_test(test_prefix_mask),
+		cmocka_unit_test(test_persist_key),
 	};
 
 	return cmocka_run_group_tests_name("owner", tests, NULL, NULL);

@@ -213,6 +213,44 @@ static uint32_t put_addr_rec(uint8_t *p, const struct ilb_wire_addr *a)
 	return put_rec(p, ILB_RT_ADDR, 1 + n, v);
 }
 
+/*
+ * A valid persistence record, different for every @i: both protocols,
+ * both families (every third is IPv6), netmasks from /8 to the host.
+ */
+static struct ilb_prec good_prec(unsigned int i)
+{
+	static const uint8_t plen4[] = { 32, 24, 16, 8, 20 };
+	static const uint8_t plen6[] = { 128, 64, 48, 56 };
+	struct ilb_prec r = {
+		.op = i % 4 == 3 ? ILB_REC_END : ILB_REC_ADD,
+		.proto = i % 2 ? 17 : 6,
+		.family = i % 3 == 2 ? ILB_WIRE_AF_INET6 : ILB_WIRE_AF_INET,
+		.group = htons((uint16_t)(80 + i)),
+		.ttl = 300 + i,
+		.idle = (uint16_t)(i % 5 ? 0 : i),
+		.primary = 0x0a000001 + i,
+		.backup = i % 5 == 4 ? 0 : 0x0a000101 + i,
+	};
+
+	if (r.family == ILB_WIRE_AF_INET) {
+		uint32_t m;
+
+		r.plen = plen4[i % 5];
+		m = r.plen == 32 ? ~0U : ~(~0U >> r.plen);
+		set_v4(r.caddr, (0xcb007100 + i) & m);	/* 203.0.113.x */
+		set_v4(r.vaddr, 0xc6336401);		/* 198.51.100.1 */
+		set_v4(r.raddr, 0xc0000264 + i);	/* 192.0.2.100 + i */
+	} else {
+		r.plen = plen6[i % 4];
+		set_v6(r.caddr, "2001:db8:1::");
+		r.caddr[5] = (uint8_t)i;		/* within /48 */
+		set_v6(r.vaddr, "2001:db8:100::1");
+		set_v6(r.raddr, "2001:db8:200::10");
+		r.raddr[15] = (uint8_t)i;
+	}
+	return r;
+}
+
 static uint32_t mk_sync_h(uint8_t *b, const struct ilb_msg_hdr *h,
 			  uint32_t session, uint32_t seq,
 			  const struct ilb_rec *r, unsigned int nrecs)
@@ -431,6 +469,7 @@ static void assert_hello_equal(const struct ilb_msg_hello *a,
 static uint32_t reencode(const struct ilb_msg *m, uint8_t *out)
 {
 	uint32_t n = ilb_wire_put_hdr(out, &m->hdr), off = 0;
+	struct ilb_prec pr;
 	struct ilb_rec r;
 
 	if (m->hdr.tag)
@@ -443,6 +482,9 @@ static uint32_t reencode(const struct ilb_msg *m, uint8_t *out)
 		n += ilb_wire_put_sync(out + n, m->sync.session, m->sync.seq);
 		while (ilb_wire_conn_next(m, &off, &r))
 			n += ilb_wire_put_conn(out + n, &r);
+		off = 0;
+		while (ilb_wire_persist_next(m, &off, &pr))
+			n += ilb_wire_put_persist(out + n, &pr);
 		if (m->sync.has_ack)
 			n += ilb_wire_put_ack_rec(out + n, &m->sync.ack);
 		break;
@@ -458,19 +500,25 @@ static uint32_t reencode(const struct ilb_msg *m, uint8_t *out)
 /*
  * What reencode() must give for the accepted message @msg: its header
  * and fixed part, then for a hello its ADDR and KEYS records, for a sync
- * its CONN records then its ACK record, in that order, the others left out. Walks the records
- * itself (independently of wire.c) and counts them.
+ * its CONN records, then its PERSIST records, then its ACK record, in that
+ * order, the others left out. Walks the records itself (independently of
+ * wire.c) and counts them.
  */
 static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 			  uint8_t *out, unsigned int *nconn,
-			  unsigned int *nunknown)
+			  unsigned int *npersist, unsigned int *nunknown)
 {
+	static const uint8_t sync_order[] = {
+		ILB_RT_CONN, ILB_RT_PERSIST, ILB_RT_ACK,
+	};
+	static const uint8_t hello_order[] = { ILB_RT_ADDR, ILB_RT_KEYS };
 	uint32_t hl = (uint32_t)(m->body - msg), len = m->body_len;
 	const uint8_t *p = m->body;
 	uint32_t n, off, fixed;
 	unsigned int pass;
 
 	*nconn = 0;
+	*npersist = 0;
 	*nunknown = 0;
 	memcpy(out, msg, hl);
 	n = hl;
@@ -487,7 +535,7 @@ static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 	assert_true(len >= fixed);
 	memcpy(out + n, p, fixed);
 	n += fixed;
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < (m->hdr.type == ILB_MSG_SYNC ? 3U : 2U); pass++) {
 		for (off = fixed; off < len; off += 2 + p[off + 1]) {
 			uint8_t t = p[off];
 
@@ -496,13 +544,15 @@ static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 			if (m->hdr.type == ILB_MSG_SYNC && !pass) {
 				if (t == ILB_RT_CONN)
 					(*nconn)++;
+				else if (t == ILB_RT_PERSIST)
+					(*npersist)++;
 				else if (t != ILB_RT_ACK)
 					(*nunknown)++;
 			}
 			if ((m->hdr.type == ILB_MSG_SYNC &&
-			     t == (pass ? ILB_RT_ACK : ILB_RT_CONN)) ||
+			     t == sync_order[pass]) ||
 			    (m->hdr.type == ILB_MSG_HELLO &&
-			     t == (pass ? ILB_RT_KEYS : ILB_RT_ADDR))) {
+			     t == hello_order[pass])) {
 				memcpy(out + n, p + off, 2 + p[off + 1]);
 				n += 2 + p[off + 1];
 			}
@@ -516,13 +566,14 @@ static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 static void check_reencode(const uint8_t *msg, const struct ilb_msg *m)
 {
 	static uint8_t out[BUF_LEN], want[BUF_LEN];
-	unsigned int nconn, nunknown;
-	uint32_t n = canonical(msg, m, want, &nconn, &nunknown);
+	unsigned int nconn, npersist, nunknown;
+	uint32_t n = canonical(msg, m, want, &nconn, &npersist, &nunknown);
 
 	assert_int_equal(reencode(m, out), n);
 	assert_memory_equal(out, want, n);
 	if (m->hdr.type == ILB_MSG_SYNC) {
 		assert_int_equal(m->sync.nconn, nconn);
+		assert_int_equal(m->sync.npersist, npersist);
 		assert_int_equal(m->sync.nunknown, nunknown);
 	}
 }
@@ -2495,6 +2546,160 @@ static void test_golden_doc(void **state)
 				     0), 1);
 }
 
+/* A sync of a CONN record and the persistence records @r. */
+static uint32_t mk_sync_prec(uint8_t *b, const struct ilb_prec *r,
+			     unsigned int nrecs)
+{
+	struct ilb_rec c = good_rec(0);
+	uint32_t n = mk_sync(b, &c, 1), k;
+	unsigned int i;
+
+	for (i = 0; i < nrecs; i++) {
+		k = ilb_wire_put_persist(b + n, &r[i]);
+		assert_int_equal(k, ilb_wire_persist_size(&r[i]));
+		n += k;
+	}
+	return n;
+}
+
+static void expect_prec_at(const struct ilb_prec *r, int want, int line)
+{
+	struct ilb_prec recs[3] = { good_prec(0), *r, good_prec(1) };
+	uint8_t b[BUF_LEN];
+
+	if (ilb_wire_prec_check(r) != want)
+		fail_msg("line %d: prec_check gave %d, want %d", line,
+			 ilb_wire_prec_check(r), want);
+	expect_at(b, mk_sync_prec(b, recs, 3), want, line);
+}
+
+#define EXPECT_PREC(r, want) expect_prec_at(r, want, __LINE__)
+
+/*
+ * PERSIST records: every field round-trips in both families; each field
+ * out of range, a set host bit of the client network, or a wrong length
+ * is refused with the whole message; never in a hello.
+ */
+static void test_persist_record(void **state)
+{
+	struct ilb_prec in[24], out, r;
+	uint8_t b[BUF_LEN];
+	struct ilb_msg m;
+	unsigned int i, n4 = 0, n6 = 0;
+	uint8_t *copy;
+	uint32_t len, off = 0;
+
+	(void)state;
+	for (i = 0; i < 24; i++) {
+		in[i] = good_prec(i);
+		assert_int_equal(ilb_wire_prec_check(&in[i]), ILB_WIRE_OK);
+	}
+	len = mk_sync_prec(b, in, 24);
+	assert_true(len <= ILB_WIRE_MAX_LEN);
+	assert_int_equal(parse_copy(b, len, &m, &copy), ILB_WIRE_OK);
+	assert_int_equal(m.sync.nconn, 1);
+	assert_int_equal(m.sync.npersist, 24);
+	for (i = 0; ilb_wire_persist_next(&m, &off, &out); i++) {
+		unsigned int n = out.family == ILB_WIRE_AF_INET6 ? 16 : 4;
+
+		assert_int_equal(out.op, in[i].op);
+		assert_int_equal(out.proto, in[i].proto);
+		assert_int_equal(out.plen, in[i].plen);
+		assert_int_equal(out.family, in[i].family);
+		assert_int_equal(out.group, in[i].group);
+		assert_int_equal(out.idle, in[i].idle);
+		assert_int_equal(out.ttl, in[i].ttl);
+		assert_int_equal(out.primary, in[i].primary);
+		assert_int_equal(out.backup, in[i].backup);
+		assert_memory_equal(out.caddr, in[i].caddr, n);
+		assert_memory_equal(out.vaddr, in[i].vaddr, n);
+		assert_memory_equal(out.raddr, in[i].raddr, n);
+		n4 += n == 4;
+		n6 += n == 16;
+	}
+	assert_int_equal(i, 24);
+	assert_true(n4 && n6);
+	check_reencode(copy, &m);
+	free(copy);
+	assert_int_equal(ilb_wire_persist_size(&in[0]),
+			 ILB_WIRE_TLV_HDR + ILB_WIRE_PERSIST4_LEN);
+	assert_int_equal(ilb_wire_persist_size(&in[2]),
+			 ILB_WIRE_TLV_HDR + ILB_WIRE_PERSIST6_LEN);
+
+	r = good_prec(0);
+	r.op = 0;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r.op = 3;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	r.proto = 1;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	r.plen = 0;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r.plen = 33;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(1);	/* a /24: a host bit set */
+	assert_int_equal(r.plen, 24);
+	r.caddr[3] = 1;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(2);	/* IPv6 /48 */
+	r.plen = 129;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(2);
+	r.caddr[15] = 1;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	memset(r.vaddr, 0, sizeof(r.vaddr));
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	memset(r.raddr, 0, sizeof(r.raddr));
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	r.group = 0;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	r.ttl = 0;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r.ttl = ILB_WIRE_PERSIST_TTL_MAX + 1;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r.ttl = ILB_WIRE_PERSIST_TTL_MAX;
+	EXPECT_PREC(&r, ILB_WIRE_OK);
+	r = good_prec(0);
+	r.idle = (uint16_t)(r.ttl + 1);
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	r.primary = 0;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	r = good_prec(0);
+	r.backup = r.primary;
+	EXPECT_PREC(&r, ILB_WIRE_EFIELD);
+	/* a /1 network may be 0.0.0.0 */
+	r = good_prec(0);
+	r.plen = 1;
+	memset(r.caddr, 0, sizeof(r.caddr));
+	EXPECT_PREC(&r, ILB_WIRE_OK);
+	/* lengths: one byte short or long, or of the other family */
+	r = good_prec(0);
+	len = mk_sync_prec(b, &r, 1);
+	b[len - ILB_WIRE_PERSIST4_LEN - 1] = ILB_WIRE_PERSIST4_LEN - 1;
+	EXPECT(b, len - 1, ILB_WIRE_EFIELD);
+	b[len - ILB_WIRE_PERSIST4_LEN - 1] = ILB_WIRE_PERSIST4_LEN + 1;
+	b[len] = 0;
+	EXPECT(b, len + 1, ILB_WIRE_EFIELD);
+	b[len - ILB_WIRE_PERSIST4_LEN - 1] = ILB_WIRE_PERSIST4_LEN;
+	b[len - ILB_WIRE_PERSIST4_LEN + 3] = ILB_WIRE_AF_INET6;
+	EXPECT(b, len, ILB_WIRE_EFIELD);
+	/* never in a hello */
+	{
+		struct ilb_msg_hello he = good_hello();
+
+		len = mk_hello(b, &he);
+		len += ilb_wire_put_persist(b + len, &in[0]);
+		EXPECT(b, len, ILB_WIRE_EFIELD);
+	}
+}
+
 /* A sync carries at most one ACK record, checked like an ACK body. */
 static void test_sync_ack_record(void **state)
 {
@@ -2551,7 +2756,7 @@ static void test_sync_ack_record(void **state)
 	b[n] = 0;
 	EXPECT(b, n + 1, ILB_WIRE_EFIELD);
 	/* never in a hello, valid or not (test_hello_records too) */
-	assert_int_equal(ILB_RT_ACK + 1, __ILB_RT_MAX);
+	assert_int_equal(ILB_RT_PERSIST + 1, __ILB_RT_MAX);
 	a.flags = 0;
 	for (k = 0; k < 2; k++) {
 		struct ilb_msg_hello he = good_hello();
@@ -2669,6 +2874,15 @@ static uint32_t fuzz_base(uint8_t *b, unsigned int k)
 				n += put_rec(b + n, UNKNOWN_RT(), l, NULL);
 				continue;
 			}
+			if (rnd() % 6 == 0) {
+				struct ilb_prec pr;
+
+				pr = good_prec((unsigned int)rnd() % 64);
+				if (n + ilb_wire_persist_size(&pr) > CTRL_MAX)
+					break;
+				n += ilb_wire_put_persist(b + n, &pr);
+				continue;
+			}
 			r = good_rec((unsigned int)rnd() % 64);
 			if (n + ilb_wire_conn_size(&r) > CTRL_MAX)
 				break;
@@ -2727,7 +2941,9 @@ static uint32_t fuzz_mutate(uint8_t *b, uint32_t len, uint32_t max)
 static void test_mutation_fuzz(void **state)
 {
 	unsigned long ok[__ILB_MSG_MAX] = { 0 }, err = 0, it, unk = 0, acks = 0;
+	unsigned long npst = 0;
 	static uint8_t b[BUF_LEN];
+	struct ilb_prec pr;
 	struct ilb_msg m;
 	struct ilb_rec r;
 	uint8_t *copy;
@@ -2770,8 +2986,14 @@ static void test_mutation_fuzz(void **state)
 				assert_rec_clean(&r);
 			}
 			assert_int_equal(i, m.sync.nconn);
-			assert_true(m.sync.nconn + m.sync.nunknown +
-				    m.sync.has_ack >= 1);
+			off = 0;
+			for (i = 0; ilb_wire_persist_next(&m, &off, &pr); i++)
+				assert_int_equal(ilb_wire_prec_check(&pr),
+						 ILB_WIRE_OK);
+			assert_int_equal(i, m.sync.npersist);
+			npst += m.sync.npersist;
+			assert_true(m.sync.nconn + m.sync.npersist +
+				    m.sync.nunknown + m.sync.has_ack >= 1);
 			unk += m.sync.nunknown;
 			acks += m.sync.has_ack;
 		}
@@ -2780,9 +3002,10 @@ static void test_mutation_fuzz(void **state)
 		check_reencode(copy, &m);
 		free(copy);
 	}
-	print_message("# fuzz: %lu iterations, %lu rejected, accepted hello %lu sync %lu ack %lu fwd %lu, unknown sync records %lu, sync with an ack %lu\n",
+	print_message("# fuzz: %lu iterations, %lu rejected, accepted hello %lu sync %lu ack %lu fwd %lu, unknown sync records %lu, sync with an ack %lu, persistence records %lu\n",
 		      FUZZ_ITERS + 0UL, err, ok[ILB_MSG_HELLO], ok[ILB_MSG_SYNC],
-		      ok[ILB_MSG_ACK], ok[ILB_MSG_FWD], unk, acks);
+		      ok[ILB_MSG_ACK], ok[ILB_MSG_FWD], unk, acks, npst);
+	assert_true(npst > 0);
 	/* both outcomes are common, so both paths really ran */
 	for (i = ILB_MSG_HELLO; i < __ILB_MSG_MAX; i++)
 		assert_true(ok[i] > FUZZ_ITERS / 100);
@@ -2823,6 +3046,7 @@ int main(void)
 		cmocka_unit_test(test_mac_bitflip),
 		cmocka_unit_test(test_golden_doc),
 		cmocka_unit_test(test_sync_ack_record),
+		cmocka_unit_test(test_persist_record),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_mutation_fuzz),
 	};

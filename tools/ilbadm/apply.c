@@ -129,6 +129,9 @@ static int node_services(struct ilbadm_nl *nl, struct ilbadm_cfg *node)
 			goto nomem;
 		cs->sched = s->sched;
 		cs->fwd = s->fwd;
+		cs->persist = s->persist;
+		cs->netmask = s->netmask;
+		cs->group = s->group;
 		for (j = 0; j < s->nsrv; j++) {
 			r = &s->srv[j];
 			cr = ilbadm_cfg_srv_add(cs, r->addr, r->port);

@@ -271,6 +271,9 @@ static int cfg_service(struct ilbadm_cfg *c, const struct ilbadm_cmd *cmd,
 			return ilbadm_fail(err, len, "out of memory");
 		s->sched = cmd->sched;		/* the parser's defaults */
 		s->fwd = cmd->fwd;
+		s->persist = cmd->has_persist ? cmd->persist : 0;
+		s->netmask = cmd->has_netmask ? cmd->netmask : 32;
+		s->group = cmd->has_group ? cmd->group : cmd->svc.port;
 		s->line = line;
 		return 0;
 	}
@@ -284,6 +287,12 @@ static int cfg_service(struct ilbadm_cfg *c, const struct ilbadm_cmd *cmd,
 		s->sched = cmd->sched;
 	if (cmd->has_fwd)
 		s->fwd = cmd->fwd;
+	if (cmd->has_persist)
+		s->persist = cmd->persist;
+	if (cmd->has_netmask)
+		s->netmask = cmd->netmask;
+	if (cmd->has_group)
+		s->group = cmd->group;
 	s->line = line;
 	return 0;
 }
@@ -571,6 +580,13 @@ static void cmd_svc_add(struct ilbadm_cmd *c, const struct ilbadm_cfg_svc *s)
 	c->has_sched = c->has_fwd = true;
 	c->sched = s->sched;
 	c->fwd = s->fwd;
+	/* persistence: what differs from the defaults */
+	c->has_persist = s->persist != 0;
+	c->persist = s->persist;
+	c->has_netmask = s->netmask != 32;
+	c->netmask = s->netmask;
+	c->has_group = s->group != s->key.port;
+	c->group = s->group;
 }
 
 static void cmd_srv(struct ilbadm_cmd *c, enum ilbadm_verb verb,
@@ -621,7 +637,9 @@ static int ph_svc_set(struct diff *d)
 	for (i = 0; i < d->file->nsvc; i++) {
 		s = &d->file->svc[i];
 		n = ilbadm_cfg_svc_find(d->node, &s->key);
-		if (!n || (n->sched == s->sched && n->fwd == s->fwd))
+		if (!n || (n->sched == s->sched && n->fwd == s->fwd &&
+			   n->persist == s->persist &&
+			   n->netmask == s->netmask && n->group == s->group))
 			continue;
 		cmd_svc(&c, ILBADM_VERB_SET, &s->key);
 		cmd_svc(&u, ILBADM_VERB_SET, &s->key);
@@ -634,6 +652,21 @@ static int ph_svc_set(struct diff *d)
 			c.has_fwd = u.has_fwd = true;
 			c.fwd = s->fwd;
 			u.fwd = n->fwd;
+		}
+		if (n->persist != s->persist) {
+			c.has_persist = u.has_persist = true;
+			c.persist = s->persist;
+			u.persist = n->persist;
+		}
+		if (n->netmask != s->netmask) {
+			c.has_netmask = u.has_netmask = true;
+			c.netmask = s->netmask;
+			u.netmask = n->netmask;
+		}
+		if (n->group != s->group) {
+			c.has_group = u.has_group = true;
+			c.group = s->group;
+			u.group = n->group;
 		}
 		if (emit1(d, &c, s->line, &u))
 			return -1;
@@ -1072,6 +1105,12 @@ int ilbadm_cmd_format(const struct ilbadm_cmd *c, char *buf, size_t len)
 				 c->sched);
 		if (c->has_fwd)
 			put_name(&f, "fwd", ilbadm_fwd_name(c->fwd), c->fwd);
+		if (c->has_persist)
+			put(&f, " persist %u", c->persist);
+		if (c->has_netmask)
+			put(&f, " netmask /%u", c->netmask);
+		if (c->has_group)
+			put(&f, " group %u", c->group);
 		break;
 	case ILBADM_OBJ_SERVER:
 		put(&f, " %s", ap_str(c->raddr, c->rport, a, sizeof(a)));

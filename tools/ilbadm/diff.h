@@ -29,6 +29,9 @@ struct ilbadm_cfg_svc {
 	struct ilbadm_svc_key key;
 	uint8_t sched;			/* enum ilb_sched */
 	uint8_t fwd;			/* enum ilb_fwd */
+	uint32_t persist;		/* seconds, 0 = off */
+	uint8_t netmask;		/* prefix length (32) */
+	uint16_t group;			/* host order (the port) */
 	struct ilbadm_cfg_srv *srv;	/* sorted by address, port */
 	size_t nsrv, cap;
 	unsigned int line;

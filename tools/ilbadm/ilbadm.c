@@ -20,12 +20,14 @@ static void usage(FILE *f)
 	fputs(
 "Usage: ilbadm [-j] [-s] [-n] [-h] [-V] OBJECT VERB ...\n"
 "  ilbadm service add|set PROTO VIP:PORT [sched SCHED] [fwd FWD]\n"
+"                         [persist SEC0] [netmask /LEN] [group PORT]\n"
 "  ilbadm service del PROTO VIP:PORT\n"
 "  ilbadm service show [PROTO VIP:PORT]\n"
 "  ilbadm server add|set PROTO VIP:PORT RIP[:RPORT] [weight N] [fwd FWD]\n"
 "                        [state up|down]\n"
 "  ilbadm server del PROTO VIP:PORT RIP[:RPORT]\n"
 "  ilbadm conn show [PROTO VIP:PORT]\n"
+"  ilbadm persist show|flush [PROTO VIP:PORT]\n"
 "  ilbadm stats show\n"
 "  ilbadm timeout set [tcp SEC] [tcpfin SEC] [udp SEC]\n"
 "  ilbadm timeout show\n"
@@ -44,6 +46,7 @@ static void usage(FILE *f)
 "  ilbadm apply FILE|- [dry-run]\n"
 "where PROTO := tcp | udp    SCHED := rr | wrr | lc | wlc | sh | mh\n"
 "      FWD := nat | dr | local    N := 0..65535    SEC := 1..604800\n"
+"      SEC0 := 0 (off) | SEC    LEN := 1..32 (or A.B.C.D)\n"
 "      ID := 1..4294967295 | 0xHEX | A.B.C.D    SCORE := hrw32 | crc8\n"
 "      SYNC := targeted | broadcast    U32 := 0..4294967295\n"
 "      hello-ms: 10..10000   dead-ms: 11..60000, above hello-ms   peers: 16\n"
@@ -71,6 +74,8 @@ int ilbadm_run(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 		return ilbadm_save(nl, c);
 	case ILBADM_OBJ_CLUSTER:
 		return ilbadm_cluster(nl, c);
+	case ILBADM_OBJ_PERSIST:
+		return ilbadm_persist(nl, c);
 	default:
 		fprintf(stderr, "ilbadm: %s%s: not allowed here\n",
 			ilbadm_err_prefix, ilbadm_cmd_name(c));

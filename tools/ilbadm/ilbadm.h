@@ -32,6 +32,9 @@ struct ilbadm_svc {
 	struct ilbadm_svc_key key;
 	uint8_t sched;
 	uint8_t fwd;
+	uint32_t persist;		/* seconds, 0 = off */
+	uint8_t netmask;		/* prefix length */
+	uint16_t group;			/* host byte order */
 	uint32_t nservers;
 	struct ilbadm_cnt st;
 	struct ilbadm_srv *srv;		/* sorted by address, port */
@@ -124,6 +127,7 @@ int ilbadm_srv_dump(struct ilbadm_nl *nl, struct ilbadm_svc *s,
 
 /* conn.c */
 int ilbadm_conn(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+int ilbadm_persist(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
 
 /* stats.c */
 int ilbadm_stats(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);

@@ -31,6 +31,8 @@ static const struct word objects[] = {
 	{ "restore", ILBADM_OBJ_RESTORE },
 	{ "cluster", ILBADM_OBJ_CLUSTER },
 	{ "apply", ILBADM_OBJ_APPLY },
+	{ "persist", ILBADM_OBJ_PERSIST },
+	{ "persistence", ILBADM_OBJ_PERSIST },
 	{ NULL, 0 }
 };
 
@@ -45,6 +47,7 @@ static const struct word verbs[] = {
 	{ "join", ILBADM_VERB_JOIN },
 	{ "leave", ILBADM_VERB_LEAVE },
 	{ "genkey", ILBADM_VERB_GENKEY },
+	{ "flush", ILBADM_VERB_FLUSH },
 	{ NULL, 0 }
 };
 
@@ -73,6 +76,9 @@ static const struct word verbs[] = {
 #define KW_MAX_WEIGHT	(1U << 18)
 #define KW_KEY		(1U << 19)
 #define KW_INSECURE	(1U << 20)
+#define KW_PERSIST	(1U << 21)
+#define KW_NETMASK	(1U << 22)
+#define KW_GROUP	(1U << 23)
 
 static const struct word keywords[] = {
 	{ "sched", KW_SCHED },
@@ -96,6 +102,9 @@ static const struct word keywords[] = {
 	{ "max-weight", KW_MAX_WEIGHT },
 	{ "key", KW_KEY },
 	{ "insecure", KW_INSECURE },
+	{ "persist", KW_PERSIST },
+	{ "netmask", KW_NETMASK },
+	{ "group", KW_GROUP },
 	{ NULL, 0 }
 };
 
@@ -354,6 +363,35 @@ int ilbadm_parse_sched(const char *s, uint8_t *v, char *err, size_t len)
 	return 0;
 }
 
+int ilbadm_parse_netmask(const char *s, uint8_t *plen, char *err, size_t len)
+{
+	const char *given = s;
+	uint32_t v, m;
+
+	if (strchr(s, '.')) {
+		struct in_addr ia;
+
+		if (inet_pton(AF_INET, s, &ia) != 1)
+			goto bad;
+		m = ntohl(ia.s_addr);
+		/* contiguous ones from the top, at least one */
+		if (!m || (~m & (~m + 1)))
+			goto bad;
+		*plen = (uint8_t)__builtin_popcount(m);
+		return 0;
+	}
+	if (*s == '/')
+		s++;
+	if (ilbadm_parse_u32(s, "netmask", 1, 32, &v, NULL, 0))
+		goto bad;
+	*plen = (uint8_t)v;
+	return 0;
+bad:
+	return ilbadm_fail(err, len,
+		    "bad netmask \"%s\" (/1../32 or a dotted mask such as 255.255.255.0)",
+		    given);
+}
+
 int ilbadm_parse_fwd(const char *s, uint8_t *v, char *err, size_t len)
 {
 	int i = lookup_name(fwd_names, ARRAY_SIZE(fwd_names), s);
@@ -488,7 +526,7 @@ int ilbadm_parse_key_file(const char *s, char file[ILB_CLUSTER_KEY_FILE_MAX],
 
 const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
 {
-	static const char *const names[][8] = {
+	static const char *const names[][9] = {
 		[ILBADM_OBJ_SERVICE] = { "service", "service add",
 					 "service set", "service del",
 					 "service show" },
@@ -506,6 +544,9 @@ const char *ilbadm_cmd_name(const struct ilbadm_cmd *cmd)
 					 "cluster show", "cluster join",
 					 "cluster leave", "cluster genkey" },
 		[ILBADM_OBJ_APPLY] = { "apply" },
+		[ILBADM_OBJ_PERSIST] = { "persist", NULL, NULL, NULL,
+					 "persist show", NULL, NULL, NULL,
+					 "persist flush" },
 	};
 	const char *n = NULL;
 
@@ -703,6 +744,23 @@ static int parse_keywords(int argc, char *const argv[], int i,
 			r = ilbadm_parse_key_file(v, c->key_file, err, len);
 			c->has_key = true;
 			break;
+		case KW_PERSIST:
+			r = ilbadm_parse_u32(v, "persist", 0, ILB_PERSIST_MAX,
+					     &c->persist, err, len);
+			c->has_persist = true;
+			break;
+		case KW_NETMASK:
+			r = ilbadm_parse_netmask(v, &c->netmask, err, len);
+			c->has_netmask = true;
+			break;
+		case KW_GROUP:
+			r = ilbadm_parse_port(v, &c->group, err, len);
+			if (r)
+				ilbadm_fail(err, len,
+					    "bad group \"%s\" (1..65535: a port of the VIP)",
+					    v);
+			c->has_group = true;
+			break;
 		}
 		if (r)
 			return -1;
@@ -726,13 +784,15 @@ static int parse_service(int argc, char *const argv[], int i,
 	case ILBADM_VERB_ADD:
 	case ILBADM_VERB_SET:
 		if (parse_svc_key(argc, argv, &i, c, err, len) ||
-		    parse_keywords(argc, argv, i, KW_SCHED | KW_FWD, c, err,
-				   len))
+		    parse_keywords(argc, argv, i,
+				   KW_SCHED | KW_FWD | KW_PERSIST | KW_NETMASK |
+				   KW_GROUP, c, err, len))
 			return -1;
 		if (c->verb == ILBADM_VERB_SET && !c->has_sched &&
-		    !c->has_fwd)
+		    !c->has_fwd && !c->has_persist && !c->has_netmask &&
+		    !c->has_group)
 			return ilbadm_fail(err, len,
-				    "service set: nothing to change (sched, fwd)");
+				    "service set: nothing to change (sched, fwd, persist, netmask, group)");
 		if (c->verb == ILBADM_VERB_ADD && !c->has_sched) {
 			c->has_sched = true;
 			c->sched = ILB_SCHED_RR;
@@ -889,6 +949,8 @@ static unsigned int object_verbs(enum ilbadm_obj obj)
 		return 1U << ILBADM_VERB_JOIN | 1U << ILBADM_VERB_LEAVE |
 		       1U << ILBADM_VERB_SET | 1U << ILBADM_VERB_SHOW |
 		       1U << ILBADM_VERB_GENKEY;
+	case ILBADM_OBJ_PERSIST:
+		return 1U << ILBADM_VERB_SHOW | 1U << ILBADM_VERB_FLUSH;
 	default:
 		return 0;
 	}
@@ -911,6 +973,8 @@ static const char *verb_list(enum ilbadm_obj obj)
 		return "set, show";
 	case ILBADM_OBJ_CLUSTER:
 		return "join, leave, set, show, genkey";
+	case ILBADM_OBJ_PERSIST:
+		return "show, flush";
 	default:
 		return "show";
 	}
@@ -961,6 +1025,7 @@ int ilbadm_parse_cmd(int argc, char *const argv[], struct ilbadm_cmd *c,
 		obj = parse_server(argc, argv, i, c, err, len);
 		break;
 	case ILBADM_OBJ_CONN:
+	case ILBADM_OBJ_PERSIST:
 		if (i < argc && parse_svc_key(argc, argv, &i, c, err, len))
 			return ILBADM_ERR;
 		obj = no_more(argc, argv, i, c, err, len);

@@ -34,6 +34,7 @@ enum ilbadm_obj {
 	ILBADM_OBJ_RESTORE,
 	ILBADM_OBJ_CLUSTER,
 	ILBADM_OBJ_APPLY,
+	ILBADM_OBJ_PERSIST,
 };
 
 enum ilbadm_verb {
@@ -45,6 +46,7 @@ enum ilbadm_verb {
 	ILBADM_VERB_JOIN,	/* cluster */
 	ILBADM_VERB_LEAVE,	/* cluster */
 	ILBADM_VERB_GENKEY,	/* cluster */
+	ILBADM_VERB_FLUSH,	/* persist */
 };
 
 /* A service's key. addr is in network byte order, port in host order. */
@@ -71,6 +73,13 @@ struct ilbadm_cmd {
 	uint8_t sched;			/* enum ilb_sched */
 	bool has_fwd;
 	uint8_t fwd;			/* enum ilb_fwd: service's or server's */
+	/* service: persistence (seed 001) */
+	bool has_persist;
+	uint32_t persist;		/* seconds, 0 = off */
+	bool has_netmask;
+	uint8_t netmask;		/* prefix length, 1..32 */
+	bool has_group;
+	uint16_t group;			/* host byte order */
 
 	/* server: RIP[:RPORT]; rport defaults to svc.port */
 	uint32_t raddr;			/* network byte order */
@@ -145,6 +154,8 @@ int ilbadm_parse_u32(const char *s, const char *what, uint32_t min,
 int ilbadm_parse_sched(const char *s, uint8_t *v, char *err, size_t len);
 int ilbadm_parse_fwd(const char *s, uint8_t *v, char *err, size_t len);
 int ilbadm_parse_state(const char *s, uint8_t *v, char *err, size_t len);
+/* A netmask: "/N", "N" (1..32) or a dotted mask of contiguous ones. */
+int ilbadm_parse_netmask(const char *s, uint8_t *plen, char *err, size_t len);
 int ilbadm_parse_score(const char *s, uint8_t *v, char *err, size_t len);
 int ilbadm_parse_sync(const char *s, uint8_t *v, char *err, size_t len);
 /* A member ID: 1..4294967295 in decimal, 0x-hex, or a.b.c.d (as a number). */

@@ -128,11 +128,18 @@ int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 	}
 	for (i = 0; i < l.n; i++) {
 		s = &l.v[i];
-		printf("service add %s sched %s fwd %s\n",
+		printf("service add %s sched %s fwd %s",
 		       ilbadm_key_str(&s->key, k, sizeof(k)),
 		       ilbadm_name_or_num(ilbadm_sched_name(s->sched),
 					  s->sched, n1),
 		       ilbadm_name_or_num(ilbadm_fwd_name(s->fwd), s->fwd, n2));
+		if (s->persist)
+			printf(" persist %u", s->persist);
+		if (s->netmask != 32)
+			printf(" netmask /%u", s->netmask);
+		if (s->group != s->key.port)
+			printf(" group %u", s->group);
+		printf("\n");
 	}
 	for (i = 0; i < l.n; i++) {
 		s = &l.v[i];

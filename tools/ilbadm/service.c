@@ -20,6 +20,9 @@ static const struct nla_policy svc_policy[ILB_SVC_A_MAX + 1] = {
 	[ILB_SVC_A_FWD] = { .type = NLA_U8 },
 	[ILB_SVC_A_NSERVERS] = { .type = NLA_U32 },
 	[ILB_SVC_A_STATS] = { .type = NLA_NESTED },
+	[ILB_SVC_A_PERSIST] = { .type = NLA_U32 },
+	[ILB_SVC_A_NETMASK] = { .type = NLA_U8 },
+	[ILB_SVC_A_GROUP] = { .type = NLA_U16 },
 };
 
 const char *ilbadm_key_str(const struct ilbadm_svc_key *k, char *buf,
@@ -61,6 +64,10 @@ static int svc_reply(struct nlattr **tb, void *arg)
 	s->sched = a[ILB_SVC_A_SCHED] ? nla_get_u8(a[ILB_SVC_A_SCHED]) :
 					ILB_SCHED_RR;
 	s->fwd = a[ILB_SVC_A_FWD] ? nla_get_u8(a[ILB_SVC_A_FWD]) : ILB_FWD_NAT;
+	s->persist = a[ILB_SVC_A_PERSIST] ? nla_get_u32(a[ILB_SVC_A_PERSIST]) : 0;
+	s->netmask = a[ILB_SVC_A_NETMASK] ? nla_get_u8(a[ILB_SVC_A_NETMASK]) : 32;
+	s->group = a[ILB_SVC_A_GROUP] ? ntohs(nla_get_u16(a[ILB_SVC_A_GROUP])) :
+					s->key.port;
 	s->nservers = a[ILB_SVC_A_NSERVERS] ?
 		      nla_get_u32(a[ILB_SVC_A_NSERVERS]) : UINT32_MAX;
 	if (a[ILB_SVC_A_STATS] && ilbadm_cnt_parse(a[ILB_SVC_A_STATS], &s->st))
@@ -154,13 +161,17 @@ static void print_plain(const struct ilbadm_svc *s)
 	char a[ILBADM_ADDRPORT_LEN], n1[12], n2[12], n3[12];
 	size_t i;
 
-	printf("%s  %s  sched %s  fwd %s  servers %u\n",
+	printf("%s  %s  sched %s  fwd %s",
 	       ilbadm_name_or_num(ilbadm_proto_name(s->key.proto),
 				  s->key.proto, n1),
 	       ilbadm_fmt_addrport(s->key.addr, s->key.port, s->key.proto,
 				   names, a, sizeof(a)),
 	       ilbadm_name_or_num(ilbadm_sched_name(s->sched), s->sched, n2),
-	       ilbadm_name_or_num(ilbadm_fwd_name(s->fwd), s->fwd, n3),
+	       ilbadm_name_or_num(ilbadm_fwd_name(s->fwd), s->fwd, n3));
+	if (s->persist)
+		printf("  persist %u netmask /%u group %u", s->persist,
+		       s->netmask, s->group);
+	printf("  servers %u\n",
 	       s->nservers != UINT32_MAX ? s->nservers : (unsigned int)s->nsrv);
 	if (ilbadm_opts.stats)
 		ilbadm_print_cnt("     ", &s->st);
@@ -197,6 +208,9 @@ static void print_json(struct ilbadm_json *j, const struct ilbadm_svc *s)
 					      s->sched, n));
 	ilbadm_json_kv_str(j, "fwd", ilbadm_name_or_num(ilbadm_fwd_name(s->fwd),
 							s->fwd, n));
+	ilbadm_json_kv_uint(j, "persist", s->persist);
+	ilbadm_json_kv_uint(j, "netmask", s->netmask);
+	ilbadm_json_kv_uint(j, "group", s->group);
 	ilbadm_json_key(j, "servers");
 	ilbadm_json_arr_open(j);
 	for (i = 0; i < s->nsrv; i++) {
@@ -271,7 +285,13 @@ static int change(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 	n = ilbadm_nl_put_svc_key(m, &c->svc);
 	if (!n || (c->has_sched &&
 		   nla_put_u8(m, ILB_SVC_A_SCHED, c->sched)) ||
-	    (c->has_fwd && nla_put_u8(m, ILB_SVC_A_FWD, c->fwd))) {
+	    (c->has_fwd && nla_put_u8(m, ILB_SVC_A_FWD, c->fwd)) ||
+	    (c->has_persist &&
+	     nla_put_u32(m, ILB_SVC_A_PERSIST, c->persist)) ||
+	    (c->has_netmask &&
+	     nla_put_u8(m, ILB_SVC_A_NETMASK, c->netmask)) ||
+	    (c->has_group &&
+	     nla_put_u16(m, ILB_SVC_A_GROUP, htons(c->group)))) {
 		nlmsg_free(m);
 		goto nomem;
 	}

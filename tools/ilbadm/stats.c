@@ -32,6 +32,8 @@ static const struct nla_policy stats_policy[ILB_STATS_A_MAX + 1] = {
 	[ILB_STATS_A_NO_CONN] = { .type = NLA_U64 },
 	[ILB_STATS_A_EARLY_DROP] = { .type = NLA_U64 },
 	[ILB_STATS_A_BAD_ACK] = { .type = NLA_U64 },
+	[ILB_STATS_A_PERSIST] = { .type = NLA_U64 },
+	[ILB_STATS_A_PERSIST_FULL] = { .type = NLA_U64 },
 };
 
 /* Output names, in output order; also the JSON keys. */
@@ -47,6 +49,8 @@ static const char *const stats_names[ILB_STATS_A_MAX + 1] = {
 	[ILB_STATS_A_NO_CONN] = "no_conn",
 	[ILB_STATS_A_EARLY_DROP] = "early_drop",
 	[ILB_STATS_A_BAD_ACK] = "bad_ack",
+	[ILB_STATS_A_PERSIST] = "persist",
+	[ILB_STATS_A_PERSIST_FULL] = "persist_full",
 };
 
 int ilbadm_cnt_parse(struct nlattr *nest, struct ilbadm_cnt *c)

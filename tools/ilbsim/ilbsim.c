@@ -32,6 +32,7 @@
 #include <arpa/inet.h>
 
 #include "owner.h"
+#include "sim.h"
 
 #define SIM_DEF_FLOWS		1000000UL
 #define SIM_MAX_FLOWS		100000000UL
@@ -39,10 +40,6 @@
 #define SIM_MAX_N		(ILB_OWNER_MAX_MEMBERS - 1) /* + the joiner */
 #define SIM_FLOOR_TRIALS	5
 #define SIM_WARMUP		20000	/* untimed lookups per pass */
-#define SIM_ID_BASE		0x0a000001U	/* 10.0.0.1 */
-#define SIM_VIP			0xc6336401U	/* 198.51.100.1 */
-#define SIM_VPORT		80
-#define SIM_KEY_SALT		0x696c622d6b657921ULL	/* "ilb-key!" */
 #define SIM_FLOOR_SALT		0x666c6f6f722d2d21ULL	/* "floor--!" */
 
 #define SIM_MODE_HRW32		(1U << ILB_SCORE_HRW32)
@@ -78,20 +75,6 @@ static const char *const sim_mode_name[__ILB_SCORE_MAX] = {
 	[ILB_SCORE_CRC8] = "crc8",
 };
 
-static __u64 sim_rand(__u64 *s)
-{
-	__u64 z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n) (multiply-shift; bias below 2^-32 for n <= 2^32). */
-static __u32 sim_below(__u64 *s, __u32 n)
-{
-	return (__u32)(((__uint128_t)sim_rand(s) * n) >> 64);
-}
 
 static double sim_now_ns(void)
 {
@@ -117,6 +100,7 @@ static void sim_usage(FILE *f)
 	fprintf(f,
 "usage: ilbsim [-f FLOWS] [-n LIST] [-m MODE] [-s SEED] [-j] [-h]\n"
 "       ilbsim owners [-m hrw32|crc8] [-c CLUSTER] MEMBERS  (ilbsim owners -h)\n"
+"       ilbsim persist [...]  persistence's balance cost (ilbsim persist -h)\n"
 "  -f FLOWS  random TCP flows to 198.51.100.1:80 (default %lu, max %lu)\n"
 "  -n LIST   comma-separated member counts, 1..%d (default %s)\n"
 "  -m MODE   hrw32, crc8 or both (default both)\n"
@@ -821,6 +805,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "owners"))
 		return own_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "persist"))
+		return sim_persist_main(argc - 1, argv + 1);
 	sim_parse(&o, argc, argv);
 	if (!o.nv)
 		sim_parse_nlist(&o, SIM_DEF_NLIST);

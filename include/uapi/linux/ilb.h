@@ -49,6 +49,8 @@ enum ilb_cmd {
 	ILB_CMD_CLUSTER_LEAVE,	/* no attributes */
 	ILB_CMD_CLUSTER_SET,	/* A_CLUSTER: sync, cache, weight */
 	ILB_CMD_CLUSTER_GET,	/* do: A_CLUSTER with members and counters */
+	ILB_CMD_PERSIST_GET,	/* dump: A_PERSIST records; A_SERVICE filter */
+	ILB_CMD_PERSIST_FLUSH,	/* A_SERVICE optional: its group's records */
 	__ILB_CMD_MAX,
 };
 #define ILB_CMD_MAX (__ILB_CMD_MAX - 1)
@@ -62,6 +64,7 @@ enum ilb_attr {
 	ILB_A_TIMEOUTS,		/* nest: enum ilb_timeout_attr */
 	ILB_A_PAD,
 	ILB_A_CLUSTER,		/* nest: enum ilb_cl_attr */
+	ILB_A_PERSIST,		/* nest: enum ilb_pst_attr, reply only */
 	__ILB_A_MAX,
 };
 #define ILB_A_MAX (__ILB_A_MAX - 1)
@@ -76,6 +79,9 @@ enum ilb_svc_attr {
 	ILB_SVC_A_NSERVERS,	/* u32, reply only */
 	ILB_SVC_A_STATS,	/* nest: enum ilb_cnt_attr, reply only */
 	ILB_SVC_A_PAD,
+	ILB_SVC_A_PERSIST,	/* u32: persistence timeout, s; 0 = off */
+	ILB_SVC_A_NETMASK,	/* u8: persistence prefix length, 1..32 (32) */
+	ILB_SVC_A_GROUP,	/* be16: persistence group, default the port */
 	__ILB_SVC_A_MAX,
 };
 #define ILB_SVC_A_MAX (__ILB_SVC_A_MAX - 1)
@@ -142,6 +148,8 @@ enum ilb_stats_attr {
 	ILB_STATS_A_PAD,
 	ILB_STATS_A_EARLY_DROP,	/* embryonic entries dropped for new ones */
 	ILB_STATS_A_BAD_ACK,	/* client ACKs that did not establish */
+	ILB_STATS_A_PERSIST,	/* persistence records now */
+	ILB_STATS_A_PERSIST_FULL, /* connections made without a record: full */
 	__ILB_STATS_A_MAX,
 };
 #define ILB_STATS_A_MAX (__ILB_STATS_A_MAX - 1)
@@ -155,6 +163,28 @@ enum ilb_timeout_attr {
 };
 #define ILB_TIMEOUT_A_MAX (__ILB_TIMEOUT_A_MAX - 1)
 #define ILB_TIMEOUT_MAX		(7 * 24 * 3600)
+#define ILB_PERSIST_MAX		ILB_TIMEOUT_MAX
+
+/*
+ * A persistence record (seed 001): the services of one VIP, protocol and
+ * group send a client network's new connections to one real server.
+ */
+enum ilb_pst_attr {
+	ILB_PST_A_UNSPEC,
+	ILB_PST_A_PROTO,	/* u8 */
+	ILB_PST_A_CADDR,	/* be32: client network (masked) */
+	ILB_PST_A_NETMASK,	/* u8: its prefix length */
+	ILB_PST_A_VADDR,	/* be32: virtual IP */
+	ILB_PST_A_GROUP,	/* be16: persistence group */
+	ILB_PST_A_RADDR,	/* be32: the real server */
+	ILB_PST_A_EXPIRES,	/* u32: ms left once unused, 0 if expired */
+	ILB_PST_A_CONNS,	/* u32: connections using it now */
+	ILB_PST_A_ROLE,		/* u8: enum ilb_conn_role */
+	ILB_PST_A_PRIMARY,	/* u32: primary owner's member ID (cluster) */
+	ILB_PST_A_BACKUP,	/* u32: backup owner's member ID, 0 if none */
+	__ILB_PST_A_MAX,
+};
+#define ILB_PST_A_MAX (__ILB_PST_A_MAX - 1)
 
 enum ilb_sched {
 	ILB_SCHED_RR,		/* round robin */

@@ -1,0 +1,145 @@
+#!/bin/bash
+# Persistence in a cluster of 3 ILBs behind an ECMP router (seed 001's
+# read-miss-create, without a leader): the router spreads one client's
+# source ports over all three ILBs, yet the first connections of a client
+# network, racing, all reach one server. A persistent service's
+# connections are owned by their record's key (masked client, VIP, group),
+# so the record's owner alone schedules them, under its bucket lock.
+. "$(dirname "$0")/lib.sh"
+require_ilb
+require_cmd nginx python3
+[ -x "$ILBADM" ] || { echo "1..0 # SKIP ilbadm not built"; exit $KSFT_SKIP; }
+if ! "$ILBADM" -h 2>&1 | grep -q 'persist show'; then
+	echo "1..0 # SKIP ilbadm has no persistence"
+	exit $KSFT_SKIP
+fi
+
+BURST="python3 $ILB_REPO/tests/net/tools/burst.py"
+NODES=(ilb1 ilb2 ilb3)
+RUNS=10
+
+setup() {
+	local i j
+	topo_ecmp 1 3 || return 1
+	for i in 1 2 3; do
+		nginx_start "srv$i" 80 "srv$i" || return 1
+		# replies leave by any ILB, which maps them to the owner
+		ns "srv$i" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+		ns "srv$i" ip route replace default \
+			nexthop via "$NET_BACK.1" dev eth0 weight 1 \
+			nexthop via "$NET_BACK.2" dev eth0 weight 1 \
+			nexthop via "$NET_BACK.3" dev eth0 weight 1 || return 1
+	done
+	for i in 1 2 3; do
+		ilbadm "ilb$i" service add tcp "$ILB_VIP:80" sched rr persist 300 ||
+			return 1
+		for j in 1 2 3; do
+			ilbadm "ilb$i" server add tcp "$ILB_VIP:80" \
+				"$(server_addr "$j")" || return 1
+		done
+	done
+	SRCS=()
+	for i in 150 151 152 153 154; do
+		ns c1 ip addr add "$NET_CLIENT.$i/24" dev eth0 || return 1
+		SRCS+=("$NET_CLIENT.$i")
+	done
+	for i in 1 2 3; do
+		cluster_join "ilb$i" "$i" || return 1
+	done
+}
+
+if ! setup; then
+	tap_plan 1
+	tap_fail "setup of the ECMP cluster and its persistent service"
+	tap_done
+fi
+tap_plan 5
+if wait_for 15 cluster_converged 3 "${NODES[@]}"; then
+	tap_ok "3 nodes converge"
+else
+	tap_fail "3 nodes did not converge within 15 s"
+fi
+
+# servers JSON: "how-many-servers answered who"
+servers() {
+	python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+print(len(r["by_body"]), r["ok"], ",".join(
+    "%s=%d" % kv for kv in sorted(r["by_body"].items())))' "$1"
+}
+# holders: "node:role" of every node that holds a record
+holders() {
+	local n out=
+	for n in "${NODES[@]}"; do
+		out+=$(ilbadm "$n" -j persist show | python3 -c '
+import json, sys
+print(" ".join("%s:%s" % (sys.argv[1], r.get("role", "local"))
+               for r in json.load(sys.stdin)))' "$n")
+		out+=" "
+	done
+	echo "$out" | tr -s ' '
+}
+flush_all() {
+	local n
+	for n in "${NODES[@]}"; do
+		ilbadm "$n" persist flush
+	done
+}
+
+# rounds WHAT SRC...: RUNS rounds of 30 racing first connections; prints
+# how many rounds reached exactly one server with all 30 answered
+rounds() {
+	local what=$1 run one=0 r n ok who f0 f1 h
+	shift
+	for run in $(seq 1 $RUNS); do
+		flush_all
+		f0=$(cluster_stat_sum fwd_tx "${NODES[@]}")
+		r=$(ns c1 $BURST "$ILB_VIP" 80 30 "$@")
+		f1=$(cluster_stat_sum fwd_tx "${NODES[@]}")
+		read -r n ok who <<<"$(servers "$r")"
+		h=$(holders)
+		[ "$n" = 1 ] && [ "$ok" = 30 ] && one=$((one + 1))
+		echo "# $what round $run: $ok/30 answered by $who; forwarded to the owner: $((f1 - f0)); record held by:$h" >&2
+	done
+	echo "$one"
+}
+
+one=$(rounds "one client" "$(client_addr 1)")
+tap_diag "one client, persist 300: $one of $RUNS rounds reached exactly one server"
+if [ "$one" = $RUNS ]; then
+	tap_ok "30 racing first connections of one client, spread over 3 ILBs, reach one server in $RUNS of $RUNS rounds"
+else
+	tap_fail "one client: $one of $RUNS rounds reached one server"
+fi
+h=$(holders)
+if [ "$(wc -w <<<"$h")" = 1 ] && [[ $h == *:owned* ]]; then
+	tap_ok "the record lives on its owner only:$h"
+else
+	tap_fail "record holders:$h (want one node, owned)"
+fi
+
+for n in "${NODES[@]}"; do
+	ilbadm "$n" service set tcp "$ILB_VIP:80" netmask /24
+done
+one=$(rounds "5 hosts of a /24" "${SRCS[@]}")
+tap_diag "5 hosts of one /24, netmask /24: $one of $RUNS rounds reached exactly one server"
+if [ "$one" = $RUNS ]; then
+	tap_ok "30 racing connections from 5 hosts of one /24 reach one server in $RUNS of $RUNS rounds"
+else
+	tap_fail "/24: $one of $RUNS rounds reached one server"
+fi
+
+# the control: without persistence the same bursts spread
+for n in "${NODES[@]}"; do
+	ilbadm "$n" service set tcp "$ILB_VIP:80" persist 0
+done
+r=$(ns c1 $BURST "$ILB_VIP" 80 30 "${SRCS[@]}")
+read -r n ok who <<<"$(servers "$r")"
+tap_diag "persist 0: $ok/30 answered by $who"
+if [ "$n" -ge 2 ] && [ "$ok" = 30 ]; then
+	tap_ok "without persistence the same burst reaches $n servers (the control)"
+else
+	tap_fail "persist 0: $ok/30 by $who"
+fi
+tap_done
