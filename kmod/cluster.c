@@ -35,6 +35,20 @@ void ilb_cluster_kick(struct ilb_cluster *cl)
 		mod_delayed_work(ilb_cl_wq, &cl->view_work, 0);
 }
 
+/*
+ * Walk every entry again in the same view: what owns a service's
+ * connections changed (its persistence settings), so they move to their
+ * owners as they would in a view change.
+ */
+void ilb_cluster_rewalk(struct ilb_cluster *cl)
+{
+	spin_lock_bh(&cl->lock);
+	WRITE_ONCE(cl->walk_all, true);
+	cl->view_dirty = true;
+	spin_unlock_bh(&cl->lock);
+	ilb_cluster_kick(cl);
+}
+
 /* Get a key rotation step considered now. */
 void ilb_cluster_kick_rotate(struct ilb_cluster *cl)
 {
@@ -298,10 +312,11 @@ static void ilb_view_update(struct ilb_cluster *cl)
 					current_work() == &cl->view_work.work);
 	rcu_assign_pointer(cl->view, v);
 	WRITE_ONCE(cl->epoch, v->epoch);
-	if (!old || old->epoch != v->epoch || reset || cl->walk_all) {
+	if (!old || old->epoch != v->epoch || reset ||
+	    READ_ONCE(cl->walk_all)) {
 		unsigned long stale = 0;
 
-		cl->walk_all = false;
+		WRITE_ONCE(cl->walk_all, false);
 		if (!old || old->epoch != v->epoch) {
 			WRITE_ONCE(cl->view_changed, jiffies);
 			ilb_cls_inc(cl, ILB_CLS_VIEW_CHANGES);

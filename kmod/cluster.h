@@ -254,6 +254,7 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 			   __be32 saddr);
 struct ilb_peer *ilb_cluster_member(struct ilb_cluster *cl, u32 id);
 void ilb_cluster_kick(struct ilb_cluster *cl);
+void ilb_cluster_rewalk(struct ilb_cluster *cl);
 void ilb_cluster_kick_rotate(struct ilb_cluster *cl);
 void ilb_cluster_tx_kick(struct ilb_cluster *cl);
 void ilb_cluster_ack_kick(struct ilb_cluster *cl);

@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "cluster.h"
 #include "conn.h"
 #include "hook.h"
 #include "ilb.h"
@@ -116,7 +117,7 @@ int ilb_parse_service(struct nlattr **attrs, struct ilb_svc_key *k,
 	k->sched = tb[ILB_SVC_A_SCHED] ? nla_get_u8(tb[ILB_SVC_A_SCHED]) : -1;
 	k->fwd = tb[ILB_SVC_A_FWD] ? nla_get_u8(tb[ILB_SVC_A_FWD]) : -1;
 	k->persist = tb[ILB_SVC_A_PERSIST] ?
-		nla_get_u32(tb[ILB_SVC_A_PERSIST]) : -1;
+		(s64)nla_get_u32(tb[ILB_SVC_A_PERSIST]) : -1;
 	k->plen = tb[ILB_SVC_A_NETMASK] ? nla_get_u8(tb[ILB_SVC_A_NETMASK]) : -1;
 	k->group = -1;
 	if (tb[ILB_SVC_A_GROUP]) {
@@ -293,7 +294,9 @@ static int ilb_service_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ilb_net *in = ilb_pernet(genl_info_net(info));
 	struct ilb_service *svc;
+	struct ilb_cluster *cl;
 	struct ilb_svc_key k;
+	u64 old, now;
 	int err;
 
 	mutex_lock(&in->cfg_lock);
@@ -303,8 +306,14 @@ static int ilb_service_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	/* checked first: it may refuse, the scheduler change may not */
+	old = svc->persist ? (u64)svc->plen << 16 | svc->group : 0;
 	err = ilb_persist_configure(svc, k.persist, k.plen, k.group,
 				    info->extack);
+	now = svc->persist ? (u64)svc->plen << 16 | svc->group : 0;
+	cl = rcu_dereference_protected(in->cl, lockdep_is_held(&in->cfg_lock));
+	/* its connections' owners changed: they move as in a view change */
+	if (!err && old != now && cl)
+		ilb_cluster_rewalk(cl);
 	if (!err)
 		err = ilb_service_set(svc, k.sched, k.fwd);
 out:

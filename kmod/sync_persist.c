@@ -178,7 +178,5 @@ void ilb_psync_view_change(struct ilb_cluster *cl, struct ilb_view *v,
 {
 	struct ilb_psync_walk w = { .cl = cl, .v = v, .leaving = leaving };
 
-	rcu_read_lock();
 	ilb_persist_walk(cl->in, ilb_psync_walk_one, &w);
-	rcu_read_unlock();
 }

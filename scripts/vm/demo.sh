@@ -2,8 +2,9 @@
 # What `make demo` shows inside the VM (grows with the project): one ilb
 # node with a NAT and a DR service, then a 3-node cluster behind an ECMP
 # router that serves clients, refuses two rogue nodes (a wrong key, no
-# key) and loses a node under load without losing a connection. Exits
-# non-zero if anything the demo claims did not happen.
+# key), loses a node under load without losing a connection, and keeps
+# a client network on one server with persistence. Exits non-zero if
+# anything the demo claims did not happen.
 . "$(dirname "$0")/../../tests/net/lib.sh"
 say() { printf '\n== %s\n' "$*"; }
 FAILED=0
@@ -311,6 +312,42 @@ read -r a1 b1 <<<"$(cstat ilb1 promoted transferred)"
 read -r a3 b3 <<<"$(cstat ilb3 promoted transferred)"
 echo "  ilb1 took over $((a1 - pr1)) of ilb2's connections (promoted), ilb3 $((a3 - pr3)); they sent"
 echo "  $((b1 - tr1)) and $((b3 - tr3)) entries to the connections' new owners or backups (transferred)"
+
+say "Sticky clients: persistence decided once, on the record's owner"
+echo "  on ilb1 and ilb3: ilbadm service set tcp $ILB_VIP:80 persist 60 netmask /24"
+for n in ilb1 ilb3; do
+	ilbadm "$n" service set tcp "$ILB_VIP:80" persist 60 netmask /24 ||
+		fail "$n: service set persist"
+done
+echo "  60 first connections at once, 30 from each client (both in $NET_CLIENT.0/24);"
+echo "  the router spreads their source ports over both ILBs"
+BURST="python3 $ILB_REPO/tests/net/tools/burst.py"
+ns c1 $BURST "$ILB_VIP" 80 30 >"$TMPD/s1" 2>&1 &
+ns c2 $BURST "$ILB_VIP" 80 30 >"$TMPD/s2" 2>&1 &
+wait
+r=$(python3 -c '
+import json, sys
+ok, by = 0, {}
+for f in sys.argv[1:]:
+    try:
+        r = json.load(open(f))
+    except (OSError, ValueError):
+        continue
+    ok += r["ok"]
+    for k, v in r["by_body"].items():
+        by[k] = by.get(k, 0) + v
+print(ok, len(by), ", ".join("%s %d" % kv for kv in sorted(by.items())))' "$TMPD/s1" "$TMPD/s2")
+read -r ok nsrv split <<<"$r"
+echo "  $ok answered, all by one server: $split"
+[ "$ok" = 60 ] && [ "$nsrv" = 1 ] || fail "persistence: $ok answered by $nsrv servers ($split)"
+for n in ilb1 ilb3; do
+	echo "  $n# ilbadm persist show"
+	ilbadm "$n" persist show | sed 's/^/    /'
+done
+echo "  The record's owner made it under one lock (read-miss-create) and keeps"
+echo "  its backup's copy current: if the owner dies, the backup goes on with"
+echo "  the same server (tests/net/cluster-persist.sh)."
+
 echo
 echo "  ilb1# ilbadm cluster show"
 ilbadm ilb1 cluster show | sed 's/^/    /'

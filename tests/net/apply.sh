@@ -88,9 +88,11 @@ save_is() {	# save_is FILE: the node's save equals FILE
 }
 
 # --- 50 long downloads: 1 MiB each at 12 kB/s, about 87 s ------------------------
+# (ILB_SLOW times longer on a kernel that much slower: the debug kernel)
 DL_T0=$SECONDS
-ip netns exec "$(ns_name c1)" $SLOWGET --json -n $NDL --rate 12000 \
-	--deadline 600 --sha "$BIGSHA" "$ILB_VIP" 80 /big >"$TMPD/dl" 2>&1 &
+ip netns exec "$(ns_name c1)" $SLOWGET --json -n $NDL \
+	--rate $((12000 / ${ILB_SLOW:-1})) --deadline $((600 * ${ILB_SLOW:-1})) \
+	--sha "$BIGSHA" "$ILB_VIP" 80 /big >"$TMPD/dl" 2>&1 &
 DL=$!
 wait_for 120 est_is $NDL
 est0=$(established)

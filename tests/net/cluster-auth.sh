@@ -41,8 +41,11 @@ KEY=$(cluster_key)
 KID=$($CLMSG --key "$KEY" --key-id)
 BIGSHA=
 # a generous failure detector: this test is about who may speak, and a
-# stalled TCG VM (a busy host) must not pass for an attack that moved a view
-DEAD_MS=1500
+# stalled TCG VM (a busy host) must not pass for an attack that moved a view;
+# on a kernel ILB_SLOW times slower (the debug kernel), it and the
+# downloads' deadlines scale by ILB_SLOW
+S=${ILB_SLOW:-1}
+DEAD_MS=$((1500 * S))
 
 # setup: the topology, the DR service on every ILB, nginx on the servers;
 # the rogues and evil on the sync bridge
@@ -239,10 +242,10 @@ else
 fi
 f0=$(cluster_stat_sum fwd_tx "${NODES[@]}")
 x0=$(cluster_stat_sum fwd_rx "${NODES[@]}")
-ns c1 $SLOWGET -n 25 --deadline 120 --sha "$BIGSHA" --json "$ILB_VIP" 80 /big \
+ns c1 $SLOWGET -n 25 --deadline $((120 * S)) --sha "$BIGSHA" --json "$ILB_VIP" 80 /big \
 	>"$TMPD/a1" 2>&1 &
 A1=$!
-ns c2 $SLOWGET -n 25 --deadline 120 --sha "$BIGSHA" --json "$ILB_VIP" 80 /big \
+ns c2 $SLOWGET -n 25 --deadline $((120 * S)) --sha "$BIGSHA" --json "$ILB_VIP" 80 /big \
 	>"$TMPD/a2" 2>&1 &
 A2=$!
 wait "$A1" "$A2"
@@ -483,10 +486,10 @@ if [ "$m1" = 1 ] && [ "$m2" = 1 ] && [ "$mf" = 1 ] && [ "$uk" = 1 ] &&
 else
 	tap_fail "forged session start: mac_fail +$mf, unknown_key +$uk (all +$all), sent $m1 $m2"
 fi
-slowget_bg c1 "$TMPD/d1" -n 10 --rate 70000 --deadline 180 --sha "$BIGSHA" \
+slowget_bg c1 "$TMPD/d1" -n 10 --rate 70000 --deadline $((180 * S)) --sha "$BIGSHA" \
 	"$ILB_VIP" 80 /big
 D1=$!
-slowget_bg c2 "$TMPD/d2" -n 10 --rate 70000 --deadline 180 --sha "$BIGSHA" \
+slowget_bg c2 "$TMPD/d2" -n 10 --rate 70000 --deadline $((180 * S)) --sha "$BIGSHA" \
 	"$ILB_VIP" 80 /big
 D2=$!
 sleep 4
@@ -537,10 +540,10 @@ sys.exit(0 if c.get("key_state") == "stable" and c.get("key_id") == kid and
 	done
 }
 snap e0
-slowget_bg c1 "$TMPD/e1" -n 25 --rate 70000 --deadline 180 --sha "$BIGSHA" \
+slowget_bg c1 "$TMPD/e1" -n 25 --rate 70000 --deadline $((180 * S)) --sha "$BIGSHA" \
 	"$ILB_VIP" 80 /big
 E1=$!
-slowget_bg c2 "$TMPD/e2" -n 25 --rate 70000 --deadline 180 --sha "$BIGSHA" \
+slowget_bg c2 "$TMPD/e2" -n 25 --rate 70000 --deadline $((180 * S)) --sha "$BIGSHA" \
 	"$ILB_VIP" 80 /big
 E2=$!
 sleep 2

@@ -4,7 +4,9 @@
 # source ports over all three ILBs, yet the first connections of a client
 # network, racing, all reach one server. A persistent service's
 # connections are owned by their record's key (masked client, VIP, group),
-# so the record's owner alone schedules them, under its bucket lock.
+# so the record's owner alone schedules them, under its bucket lock. The
+# owner keeps its backup's copy current: the record expires on both, and
+# when the owner dies its backup goes on with the same server.
 . "$(dirname "$0")/lib.sh"
 require_ilb
 require_cmd nginx python3
@@ -21,18 +23,15 @@ RUNS=10
 setup() {
 	local i j
 	topo_ecmp 1 3 || return 1
+	# direct routing: the servers answer straight to the router, so a
+	# dead ILB is not on any reply's path
 	for i in 1 2 3; do
 		nginx_start "srv$i" 80 "srv$i" || return 1
-		# replies leave by any ILB, which maps them to the owner
-		ns "srv$i" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
-		ns "srv$i" ip route replace default \
-			nexthop via "$NET_BACK.1" dev eth0 weight 1 \
-			nexthop via "$NET_BACK.2" dev eth0 weight 1 \
-			nexthop via "$NET_BACK.3" dev eth0 weight 1 || return 1
+		dr_server "srv$i" "$ILB_VIP"
 	done
 	for i in 1 2 3; do
-		ilbadm "ilb$i" service add tcp "$ILB_VIP:80" sched rr persist 300 ||
-			return 1
+		ilbadm "ilb$i" service add tcp "$ILB_VIP:80" sched rr fwd dr \
+			persist 300 || return 1
 		for j in 1 2 3; do
 			ilbadm "ilb$i" server add tcp "$ILB_VIP:80" \
 				"$(server_addr "$j")" || return 1
@@ -53,7 +52,7 @@ if ! setup; then
 	tap_fail "setup of the ECMP cluster and its persistent service"
 	tap_done
 fi
-tap_plan 5
+tap_plan 7
 if wait_for 15 cluster_converged 3 "${NODES[@]}"; then
 	tap_ok "3 nodes converge"
 else
@@ -68,18 +67,30 @@ r = json.loads(sys.argv[1])
 print(len(r["by_body"]), r["ok"], ",".join(
     "%s=%d" % kv for kv in sorted(r["by_body"].items())))' "$1"
 }
-# holders: "node:role" of every node that holds a record
+# holders [NODE...]: "node:role>server" of every node (default: all) that
+# holds a record
 holders() {
 	local n out=
-	for n in "${NODES[@]}"; do
+	[ $# -gt 0 ] || set -- "${NODES[@]}"
+	for n in "$@"; do
 		out+=$(ilbadm "$n" -j persist show | python3 -c '
 import json, sys
-print(" ".join("%s:%s" % (sys.argv[1], r.get("role", "local"))
+print(" ".join("%s:%s>%s" % (sys.argv[1], r.get("role", "local"),
+                             r["server"])
                for r in json.load(sys.stdin)))' "$n")
 		out+=" "
 	done
 	echo "$out" | tr -s ' '
 }
+# copies_agree: one owned copy and one backup copy, naming one server
+copies_agree() {
+	local h
+	h=$(holders)
+	[ "$(wc -w <<<"$h")" = 2 ] && [[ $h == *:owned\>* ]] &&
+		[[ $h == *:backup\>* ]] &&
+		[ "$(tr ' ' '\n' <<<"$h" | sed -n 's/.*>//p' | sort -u | wc -l)" = 1 ]
+}
+no_copies() { [ -z "$(holders | tr -d ' ')" ]; }
 flush_all() {
 	local n
 	for n in "${NODES[@]}"; do
@@ -112,11 +123,10 @@ if [ "$one" = $RUNS ]; then
 else
 	tap_fail "one client: $one of $RUNS rounds reached one server"
 fi
-h=$(holders)
-if [ "$(wc -w <<<"$h")" = 1 ] && [[ $h == *:owned* ]]; then
-	tap_ok "the record lives on its owner only:$h"
+if wait_for $((10 * ${ILB_SLOW:-1})) copies_agree; then
+	tap_ok "the record lives on its owner and its backup, naming one server:$(holders)"
 else
-	tap_fail "record holders:$h (want one node, owned)"
+	tap_fail "record holders:$(holders) (want one owned and one backup copy of one server)"
 fi
 
 for n in "${NODES[@]}"; do
@@ -130,8 +140,59 @@ else
 	tap_fail "/24: $one of $RUNS rounds reached one server"
 fi
 
-# the control: without persistence the same bursts spread
+# --- the timeout, on every node -------------------------------------------------
+# Connections hold the record; closed ones linger tcpfin seconds. The
+# timeout leaves room to see both copies first (reading all three nodes
+# takes seconds under TCG).
+P=$((10 * ${ILB_SLOW:-1}))
 for n in "${NODES[@]}"; do
+	ilbadm "$n" service set tcp "$ILB_VIP:80" persist $P
+	ilbadm "$n" timeout set tcpfin 1
+done
+r=$(ns c1 $BURST "$ILB_VIP" 80 5 "${SRCS[@]}")
+t0=$SECONDS
+copies_agree
+agree=$?
+h=$(holders)
+if [ $agree = 0 ] && wait_for $((6 * P)) no_copies; then
+	tap_ok "with persist $P the idle record expires on its owner and its backup ($h gone $((SECONDS - t0)) s after its connections closed)"
+else
+	tap_fail "persist $P: held by$h, then$(holders) after $((SECONDS - t0)) s"
+fi
+
+# --- the owner dies --------------------------------------------------------------
+for n in "${NODES[@]}"; do
+	ilbadm "$n" service set tcp "$ILB_VIP:80" persist 300
+done
+r=$(ns c1 $BURST "$ILB_VIP" 80 10 "${SRCS[@]}")
+read -r n ok who <<<"$(servers "$r")"
+wait_for 10 copies_agree
+h=$(holders)
+owner=$(tr ' ' '\n' <<<"$h" | sed -n 's/:owned>.*//p')
+survivors=()
+for n in "${NODES[@]}"; do
+	[ "$n" = "$owner" ] || survivors+=("$n")
+done
+tap_diag "before: $who, record held by$h; cutting $owner"
+t0=$SECONDS
+ilb_cut "$owner"
+if [ -n "$owner" ] &&
+   wait_for $((15 * ${ILB_SLOW:-1})) cluster_converged 2 "${survivors[@]}"; then
+	r=$(ns c1 $BURST "$ILB_VIP" 80 20 "${SRCS[@]}")
+	read -r n2 ok2 who2 <<<"$(servers "$r")"
+	tap_diag "after $owner was cut (converged in $((SECONDS - t0)) s): $ok2/20 answered by $who2; record held by$(holders "${survivors[@]}")"
+	if [ "$n" = 1 ] && [ "$n2" = 1 ] && [ "$ok2" = 20 ] &&
+	   [ "$who2" = "${who%=*}=20" ]; then
+		tap_ok "the record's owner dies: the new connections of its clients still reach ${who%=*}, through the survivors"
+	else
+		tap_fail "failover: before $who, after $ok2/20 by $who2"
+	fi
+else
+	tap_fail "no owner ($h), or the survivors did not converge"
+fi
+
+# the control: without persistence the same bursts spread
+for n in "${survivors[@]}"; do
 	ilbadm "$n" service set tcp "$ILB_VIP:80" persist 0
 done
 r=$(ns c1 $BURST "$ILB_VIP" 80 30 "${SRCS[@]}")

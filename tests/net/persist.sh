@@ -70,15 +70,21 @@ else
 	tap_fail "persist: $ok/30 answered by $n servers ($who), records: $(records | tr '\n' ' ')"
 fi
 
-# the control: without persistence rr spreads the same burst
+# the control: without persistence rr spreads the same burst; a service
+# is not persistent unless asked
 ilbadm ilb1 service set tcp "$ILB_VIP:80" persist 0
+ilbadm ilb1 service add tcp "$ILB_VIP:8080"
 r=$(burst 30)
 read -r n ok who <<<"$(servers "$r")"
-tap_diag "persist 0: $ok answered, by $who; records left: $(nrecords)"
-if [ "$n" = 3 ] && [ "$(nrecords)" = 0 ]; then
-	tap_ok "without persistence the same burst reaches all 3 servers (the control)"
+p=$(ilbadm ilb1 -j service show | python3 -c '
+import json, sys
+print(",".join("%d:%d" % (s["port"], s["persist"]) for s in json.load(sys.stdin)))')
+ilbadm ilb1 service del tcp "$ILB_VIP:8080"
+tap_diag "persist 0: $ok answered, by $who; records left: $(nrecords); port:persist $p"
+if [ "$n" = 3 ] && [ "$(nrecords)" = 0 ] && [ "$p" = "80:0,8080:0" ]; then
+	tap_ok "without persistence the same burst reaches all 3 servers (the control); a new service has persist 0"
 else
-	tap_fail "persist 0: $n servers ($who), $(nrecords) records"
+	tap_fail "persist 0: $n servers ($who), $(nrecords) records, port:persist $p"
 fi
 
 # --- a client network ---------------------------------------------------------

@@ -253,6 +253,37 @@ static void test_scheduler_change(void **state)
 	ilbadm_changes_free(&ch);
 }
 
+/* Persistence changes in place, and a new service keeps its settings. */
+static void test_persistence(void **state)
+{
+	/* new services first: each change is one the kernel takes */
+	static const char *const want[] = {
+		"service add tcp 198.51.100.1:443 sched rr fwd nat persist 300 netmask /24 group 80",
+		"service set tcp 198.51.100.1:80 persist 300 netmask /24",
+	};
+	struct ilbadm_changes ch;
+	char file[2048];
+
+	(void)state;
+	snprintf(file, sizeof(file), "%s%s", base,
+		 "service set tcp 198.51.100.1:80 persist 300 netmask /24\n"
+		 "service add tcp 198.51.100.1:443 persist 300 netmask 255.255.255.0 group 80\n");
+	diff_text(base, file, &ch);
+	assert_changes(&ch, want, ARRAY_SIZE(want));
+	assert_string_equal(fmt(&ch.v[1].undo[0]),
+			    "service set tcp 198.51.100.1:80 persist 0 netmask /32");
+	ilbadm_changes_free(&ch);
+
+	/* and back */
+	diff_text(file, base, &ch);
+	assert_int_equal(ch.n, 2);
+	assert_string_equal(fmt(&ch.v[0].cmd),
+			    "service set tcp 198.51.100.1:80 persist 0 netmask /32");
+	assert_string_equal(fmt(&ch.v[1].cmd),
+			    "service del tcp 198.51.100.1:443");
+	ilbadm_changes_free(&ch);
+}
+
 static void test_service_removed(void **state)
 {
 	static const char *const want[] = { "service del udp 198.51.100.1:53" };
@@ -688,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_weight_change),
 		cmocka_unit_test(test_server_added_removed),
 		cmocka_unit_test(test_scheduler_change),
+		cmocka_unit_test(test_persistence),
 		cmocka_unit_test(test_service_removed),
 		cmocka_unit_test(test_ordering),
 		cmocka_unit_test(test_cluster_key),

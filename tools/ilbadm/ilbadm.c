@@ -20,7 +20,7 @@ static void usage(FILE *f)
 	fputs(
 "Usage: ilbadm [-j] [-s] [-n] [-h] [-V] OBJECT VERB ...\n"
 "  ilbadm service add|set PROTO VIP:PORT [sched SCHED] [fwd FWD]\n"
-"                         [persist SEC0] [netmask /LEN] [group PORT]\n"
+"                         [persist SEC0] [netmask MASK] [group PORT]\n"
 "  ilbadm service del PROTO VIP:PORT\n"
 "  ilbadm service show [PROTO VIP:PORT]\n"
 "  ilbadm server add|set PROTO VIP:PORT RIP[:RPORT] [weight N] [fwd FWD]\n"
@@ -46,7 +46,7 @@ static void usage(FILE *f)
 "  ilbadm apply FILE|- [dry-run]\n"
 "where PROTO := tcp | udp    SCHED := rr | wrr | lc | wlc | sh | mh\n"
 "      FWD := nat | dr | local    N := 0..65535    SEC := 1..604800\n"
-"      SEC0 := 0 (off) | SEC    LEN := 1..32 (or A.B.C.D)\n"
+"      SEC0 := 0 (off) | SEC    MASK := /1../32 | A.B.C.D\n"
 "      ID := 1..4294967295 | 0xHEX | A.B.C.D    SCORE := hrw32 | crc8\n"
 "      SYNC := targeted | broadcast    U32 := 0..4294967295\n"
 "      hello-ms: 10..10000   dead-ms: 11..60000, above hello-ms   peers: 16\n"
