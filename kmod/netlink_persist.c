@@ -2,6 +2,8 @@
 /*
  * Generic netlink: showing and flushing the persistence records.
  */
+#include <net/sock.h>
+
 #include "netlink.h"
 #include "persist.h"
 #include "service.h"

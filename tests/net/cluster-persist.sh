@@ -165,7 +165,7 @@ for n in "${NODES[@]}"; do
 	ilbadm "$n" service set tcp "$ILB_VIP:80" persist 300
 done
 r=$(ns c1 $BURST "$ILB_VIP" 80 10 "${SRCS[@]}")
-read -r n ok who <<<"$(servers "$r")"
+read -r n1 ok1 who <<<"$(servers "$r")"
 wait_for 10 copies_agree
 h=$(holders)
 owner=$(tr ' ' '\n' <<<"$h" | sed -n 's/:owned>.*//p')
@@ -181,7 +181,7 @@ if [ -n "$owner" ] &&
 	r=$(ns c1 $BURST "$ILB_VIP" 80 20 "${SRCS[@]}")
 	read -r n2 ok2 who2 <<<"$(servers "$r")"
 	tap_diag "after $owner was cut (converged in $((SECONDS - t0)) s): $ok2/20 answered by $who2; record held by$(holders "${survivors[@]}")"
-	if [ "$n" = 1 ] && [ "$n2" = 1 ] && [ "$ok2" = 20 ] &&
+	if [ "$n1" = 1 ] && [ "$ok1" = 10 ] && [ "$n2" = 1 ] && [ "$ok2" = 20 ] &&
 	   [ "$who2" = "${who%=*}=20" ]; then
 		tap_ok "the record's owner dies: the new connections of its clients still reach ${who%=*}, through the survivors"
 	else

@@ -33,10 +33,6 @@ static const int conn_required[] = {
 	ILB_CONN_A_RPORT,
 };
 
-struct conn_out {
-	struct ilbadm_json *j;	/* NULL: plain */
-};
-
 static uint16_t port_of(struct nlattr *a)
 {
 	return ntohs(nla_get_u16(a));
@@ -145,7 +141,7 @@ static void conn_plain(struct nlattr **a)
 static int conn_reply(struct nlattr **tb, void *arg)
 {
 	struct nlattr *a[ILB_CONN_A_MAX + 1];
-	struct conn_out *o = arg;
+	struct ilbadm_json *j = arg;
 	size_t i;
 
 	if (!tb[ILB_A_CONN] ||
@@ -155,29 +151,27 @@ static int conn_reply(struct nlattr **tb, void *arg)
 	for (i = 0; i < sizeof(conn_required) / sizeof(conn_required[0]); i++)
 		if (!a[conn_required[i]])
 			return -EPROTO;
-	if (o->j)
-		conn_json(o->j, a);
+	if (j)
+		conn_json(j, a);
 	else
 		conn_plain(a);
 	return 0;
 }
 
-int ilbadm_conn(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
+int ilbadm_dump_list(struct ilbadm_nl *nl, const struct ilbadm_cmd *c,
+		     uint8_t cmd, bool dump, ilbadm_nl_handler h)
 {
-	struct conn_out o = { NULL };
+	struct ilbadm_json j, *jp = NULL;
 	struct ilbadm_nlerr e;
-	struct ilbadm_json j;
 	struct nlattr *n;
 	struct nl_msg *m;
 	char ctx[96], k[ILBADM_KEY_LEN];
 	int r;
 
-	if (c->has_svc)
-		snprintf(ctx, sizeof(ctx), "conn show %s",
-			 ilbadm_key_str(&c->svc, k, sizeof(k)));
-	else
-		snprintf(ctx, sizeof(ctx), "conn show");
-	m = ilbadm_nl_msg(nl, ILB_CMD_CONN_GET, true);
+	snprintf(ctx, sizeof(ctx), "%s%s%s", ilbadm_cmd_name(c),
+		 c->has_svc ? " " : "",
+		 c->has_svc ? ilbadm_key_str(&c->svc, k, sizeof(k)) : "");
+	m = ilbadm_nl_msg(nl, cmd, dump);
 	if (m && c->has_svc) {
 		n = ilbadm_nl_put_svc_key(m, &c->svc);
 		if (n) {
@@ -192,20 +186,26 @@ int ilbadm_conn(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 			strerror(ENOMEM));
 		return ILBADM_ERR;
 	}
-	if (ilbadm_opts.json) {
+	if (h && ilbadm_opts.json) {
 		ilbadm_json_init(&j, stdout);
 		ilbadm_json_arr_open(&j);
-		o.j = &j;
+		jp = &j;
 	}
-	r = ilbadm_nl_run(nl, m, conn_reply, &o, &e);
-	if (o.j) {
+	r = ilbadm_nl_run(nl, m, h, jp, &e);
+	if (jp) {
 		ilbadm_json_arr_close(&j);
 		ilbadm_json_end(&j);
 	}
 	if (r) {
 		fflush(stdout);
-		ilbadm_nl_perror(ctx, ILBADM_WHAT_SERVICE, &e);
+		ilbadm_nl_perror(ctx, c->has_svc ? ILBADM_WHAT_SERVICE :
+				 ILBADM_WHAT_OTHER, &e);
 		return ILBADM_ERR;
 	}
 	return ILBADM_OK;
+}
+
+int ilbadm_conn(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
+{
+	return ilbadm_dump_list(nl, c, ILB_CMD_CONN_GET, true, conn_reply);
 }

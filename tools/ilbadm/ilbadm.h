@@ -128,6 +128,13 @@ int ilbadm_srv_dump(struct ilbadm_nl *nl, struct ilbadm_svc *s,
 /* conn.c */
 int ilbadm_conn(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
 int ilbadm_persist(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);
+/*
+ * Send @cmd (a dump if @dump) with @c's service key if it has one; @h
+ * prints each reply, given the JSON writer (NULL: plain) as its arg, all
+ * in one JSON array with -j. NULL @h: nothing printed. Errors printed.
+ */
+int ilbadm_dump_list(struct ilbadm_nl *nl, const struct ilbadm_cmd *c,
+		     uint8_t cmd, bool dump, ilbadm_nl_handler h);
 
 /* stats.c */
 int ilbadm_stats(struct ilbadm_nl *nl, const struct ilbadm_cmd *cmd);

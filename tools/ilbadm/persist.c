@@ -130,48 +130,8 @@ static int pst_reply(struct nlattr **tb, void *arg)
 
 int ilbadm_persist(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 {
-	bool show = c->verb == ILBADM_VERB_SHOW;
-	struct ilbadm_json j, *jp = NULL;
-	struct ilbadm_nlerr e;
-	struct nlattr *n;
-	struct nl_msg *m;
-	char ctx[96], k[ILBADM_KEY_LEN];
-	int r;
-
-	snprintf(ctx, sizeof(ctx), "%s%s%s", ilbadm_cmd_name(c),
-		 c->has_svc ? " " : "",
-		 c->has_svc ? ilbadm_key_str(&c->svc, k, sizeof(k)) : "");
-	m = ilbadm_nl_msg(nl, show ? ILB_CMD_PERSIST_GET :
-			  ILB_CMD_PERSIST_FLUSH, show);
-	if (m && c->has_svc) {
-		n = ilbadm_nl_put_svc_key(m, &c->svc);
-		if (n) {
-			nla_nest_end(m, n);
-		} else {
-			nlmsg_free(m);
-			m = NULL;
-		}
-	}
-	if (!m) {
-		fprintf(stderr, "ilbadm: %s%s: %s\n", ilbadm_err_prefix, ctx,
-			strerror(ENOMEM));
-		return ILBADM_ERR;
-	}
-	if (show && ilbadm_opts.json) {
-		ilbadm_json_init(&j, stdout);
-		ilbadm_json_arr_open(&j);
-		jp = &j;
-	}
-	r = ilbadm_nl_run(nl, m, show ? pst_reply : NULL, jp, &e);
-	if (jp) {
-		ilbadm_json_arr_close(&j);
-		ilbadm_json_end(&j);
-	}
-	if (r) {
-		fflush(stdout);
-		ilbadm_nl_perror(ctx, c->has_svc ? ILBADM_WHAT_SERVICE :
-				 ILBADM_WHAT_OTHER, &e);
-		return ILBADM_ERR;
-	}
-	return ILBADM_OK;
+	if (c->verb == ILBADM_VERB_SHOW)
+		return ilbadm_dump_list(nl, c, ILB_CMD_PERSIST_GET, true,
+					pst_reply);
+	return ilbadm_dump_list(nl, c, ILB_CMD_PERSIST_FLUSH, false, NULL);
 }
