@@ -99,19 +99,25 @@ flush_all() {
 }
 
 # rounds WHAT SRC...: RUNS rounds of 30 racing first connections; prints
-# how many rounds reached exactly one server with all 30 answered
+# how many rounds reached exactly one server with all 30 answered (the
+# counters and holders are read around the first round only: each read
+# starts processes, slow under TCG)
 rounds() {
-	local what=$1 run one=0 r n ok who f0 f1 h
+	local what=$1 run one=0 r n ok who f0 f1 h=
 	shift
 	for run in $(seq 1 $RUNS); do
 		flush_all
-		f0=$(cluster_stat_sum fwd_tx "${NODES[@]}")
+		[ "$run" = 1 ] && f0=$(cluster_stat_sum fwd_tx "${NODES[@]}")
 		r=$(ns c1 $BURST "$ILB_VIP" 80 30 "$@")
-		f1=$(cluster_stat_sum fwd_tx "${NODES[@]}")
 		read -r n ok who <<<"$(servers "$r")"
-		h=$(holders)
+		if [ "$run" = 1 ]; then
+			f1=$(cluster_stat_sum fwd_tx "${NODES[@]}")
+			h="; forwarded to the owner: $((f1 - f0)); record held by:$(holders)"
+		else
+			h=
+		fi
 		[ "$n" = 1 ] && [ "$ok" = 30 ] && one=$((one + 1))
-		echo "# $what round $run: $ok/30 answered by $who; forwarded to the owner: $((f1 - f0)); record held by:$h" >&2
+		echo "# $what round $run: $ok/30 answered by $who$h" >&2
 	done
 	echo "$one"
 }
