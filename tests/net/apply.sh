@@ -87,11 +87,13 @@ save_is() {	# save_is FILE: the node's save equals FILE
 	A save >"$TMPD/save.now" && cmp -s "$1" "$TMPD/save.now"
 }
 
-# --- 50 long downloads: 1 MiB each at 12 kB/s, about 87 s ------------------------
-# (ILB_SLOW times longer on a kernel that much slower: the debug kernel)
+# --- 50 long downloads: 1 MiB each at 17.5 kB/s, about 60 s ----------------------
+# The apply runs about 25 s into them on the stock kernel under TCG: they
+# outlast it on a VM twice that slow. ILB_SLOW times longer on a kernel
+# that much slower (the debug kernel).
 DL_T0=$SECONDS
 ip netns exec "$(ns_name c1)" $SLOWGET --json -n $NDL \
-	--rate $((12000 / ${ILB_SLOW:-1})) --deadline $((600 * ${ILB_SLOW:-1})) \
+	--rate $((17500 / ${ILB_SLOW:-1})) --deadline $((600 * ${ILB_SLOW:-1})) \
 	--sha "$BIGSHA" "$ILB_VIP" 80 /big >"$TMPD/dl" 2>&1 &
 DL=$!
 wait_for 120 est_is $NDL

@@ -150,7 +150,7 @@ fi
 # Connections hold the record; closed ones linger tcpfin seconds. The
 # timeout leaves room to see both copies first (reading all three nodes
 # takes seconds under TCG).
-P=$((10 * ${ILB_SLOW:-1}))
+P=$((6 * ${ILB_SLOW:-1}))
 for n in "${NODES[@]}"; do
 	ilbadm "$n" service set tcp "$ILB_VIP:80" persist $P
 	ilbadm "$n" timeout set tcpfin 1
