@@ -496,7 +496,6 @@ int ilb_persist_table_init(struct ilb_net *in)
 	pt = kzalloc(sizeof(*pt), ILB_GFP_CFG);
 	if (!pt)
 		return -ENOMEM;
-	pt->in = in;
 	pt->bits = clamp(ilb_conn_hash_bits, 8U, 20U) - 2;
 	pt->buckets = kvcalloc(1U << pt->bits, sizeof(*pt->buckets),
 			       ILB_GFP_CFG);

@@ -52,7 +52,6 @@ struct ilb_persist_key {
 #define ILB_PERSIST_LOCKS	256
 
 struct ilb_persist_table {
-	struct ilb_net *in;
 	unsigned int bits;
 	struct hlist_head *buckets;
 	spinlock_t locks[ILB_PERSIST_LOCKS];
