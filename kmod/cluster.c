@@ -17,6 +17,7 @@
 #include "peer.h"
 #include "service.h"
 #include "sync.h"
+#include "sync_count.h"
 #include "sync_persist.h"
 
 static struct workqueue_struct *ilb_cl_wq;
@@ -165,8 +166,14 @@ static void ilb_cl_reclaim(struct ilb_cluster *cl)
 	if (!n)
 		return;
 	synchronize_rcu();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* a count that raced its death must not outlive it */
+		ilb_csync_forget(cl->in, gone[i]->slot);
+		spin_lock_bh(&cl->lock);
+		clear_bit(gone[i]->slot, cl->slots);
+		spin_unlock_bh(&cl->lock);
 		ilb_peer_free(gone[i]);
+	}
 	ilb_cls_add(cl, ILB_CLS_RECLAIMED, n);
 }
 
@@ -296,6 +303,18 @@ static struct ilb_view *ilb_view_build(struct ilb_cluster *cl, u64 *reset)
 	return v;
 }
 
+/* The members of @old that @v lost no longer count connections. */
+static void ilb_view_forget_gone(struct ilb_cluster *cl,
+				 const struct ilb_view *old,
+				 const struct ilb_view *v)
+{
+	unsigned int i;
+
+	for (i = 0; old && i < old->set.n; i++)
+		if (old->peer[i] && !ilb_view_has_peer(v, old->peer[i]))
+			ilb_csync_forget(cl->in, old->peer[i]->slot);
+}
+
 /* Publish a new view and move the connections it moves. Process context. */
 static void ilb_view_update(struct ilb_cluster *cl)
 {
@@ -338,6 +357,7 @@ static void ilb_view_update(struct ilb_cluster *cl)
 		/* let data-path readers of the old view finish first */
 		synchronize_rcu();
 		ilb_sync_view_change(cl, v, false, stale);
+		ilb_view_forget_gone(cl, old, v);
 	}
 	if (old)
 		kfree_rcu(old, rcu);
@@ -476,6 +496,20 @@ static void ilb_cl_psync_work(struct work_struct *work)
 		queue_delayed_work(ilb_cl_wq, &cl->psync_work, HZ);
 }
 
+/* This node's connection counts to the other members, each hello. */
+static void ilb_cl_csync_work(struct work_struct *work)
+{
+	struct ilb_cluster *cl = container_of(to_delayed_work(work),
+					      struct ilb_cluster, csync_work);
+
+	if (READ_ONCE(cl->dying))
+		return;
+	ilb_csync_tick(cl);
+	if (!READ_ONCE(cl->dying))
+		queue_delayed_work(ilb_cl_wq, &cl->csync_work,
+				   msecs_to_jiffies(cl->hello_ms));
+}
+
 /* Apply a view change: process context, the walk may take a while. */
 static void ilb_cl_view_work(struct work_struct *work)
 {
@@ -576,6 +610,10 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 			return;
 		}
 		p->rx_incarnation = m->hdr.incarnation;
+		/* nmbr < MAX_MEMBERS - 1 above: a slot is free */
+		p->slot = find_first_zero_bit(cl->slots,
+					      ILB_CLUSTER_MAX_MEMBERS);
+		set_bit(p->slot, cl->slots);
 		/* back after its slot was freed: resend what it should hold */
 		p->reset = grave > 0;
 		WRITE_ONCE(cl->mbr[cl->nmbr], p);
@@ -738,6 +776,7 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	INIT_WORK(&cl->tx_work, ilb_peer_tx_work);
 	INIT_DELAYED_WORK(&cl->ack_work, ilb_cl_ack_work);
 	INIT_DELAYED_WORK(&cl->psync_work, ilb_cl_psync_work);
+	INIT_DELAYED_WORK(&cl->csync_work, ilb_cl_csync_work);
 
 	v = ilb_view_build(cl, &reset);
 	if (!v) {
@@ -761,6 +800,8 @@ int ilb_cluster_join(struct ilb_net *in, const struct ilb_cl_config *c,
 	ilb_cluster_kick(cl);
 	mod_timer(&cl->timer, jiffies);
 	queue_delayed_work(ilb_cl_wq, &cl->psync_work, HZ);
+	queue_delayed_work(ilb_cl_wq, &cl->csync_work,
+			   msecs_to_jiffies(cl->hello_ms));
 	return 0;
 }
 
@@ -783,9 +824,11 @@ int ilb_cluster_leave(struct ilb_net *in)
 	cancel_delayed_work_sync(&cl->view_work);
 	cancel_delayed_work_sync(&cl->ack_work);
 	cancel_delayed_work_sync(&cl->psync_work);
+	cancel_delayed_work_sync(&cl->csync_work);
 	cancel_work_sync(&cl->tx_work);
 	ilb_cl_socket_close(cl);
 	ilb_sync_view_change(cl, NULL, true, 0);
+	ilb_csync_forget_all(in);
 	ilb_cluster_free(cl);
 	return 0;
 }

@@ -98,6 +98,8 @@ struct ilb_peer {
 	u8 state;			/* enum ilb_member_state */
 	bool reset;			/* restarted: resend what it held */
 	bool nocache;			/* keeps no cache (its heartbeat) */
+	bool count_full;		/* send it all our counts (sync_count.c) */
+	u8 slot;			/* its counts in srv->peer[] (cl->slots) */
 	u32 owned;			/* from its heartbeats */
 	u32 epoch;
 	u32 incarnation;
@@ -177,6 +179,7 @@ struct ilb_cluster {
 	/* RCU: freed after a grace period once reclaimed (ilb_cl_reclaim) */
 	struct ilb_peer *mbr[ILB_CLUSTER_MAX_MEMBERS];
 	unsigned int nmbr;
+	DECLARE_BITMAP(slots, ILB_CLUSTER_MAX_MEMBERS);	/* peers' slots */
 	struct ilb_grave grave[ILB_CLUSTER_MAX_MEMBERS];	/* a ring */
 	unsigned int ngrave;
 	bool view_dirty;
@@ -194,6 +197,8 @@ struct ilb_cluster {
 	struct work_struct tx_work;	/* sends queued sync messages, acks */
 	struct delayed_work ack_work;	/* a moment later: the acks due */
 	struct delayed_work psync_work;	/* persistence records, each second */
+	struct delayed_work csync_work;	/* connection counts, each hello */
+	unsigned int csync_round;
 	bool dying;
 
 	struct ilb_cls_pcpu __percpu *stats;

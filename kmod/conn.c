@@ -174,25 +174,45 @@ static void ilb_conn_free_rcu(struct rcu_head *head)
 	kmem_cache_free(ilb_conn_cachep, cp);
 }
 
-/* Move @cp to @state, keeping its server's active/inactive counts. */
-static bool ilb_conn_move(struct ilb_conn *cp, u8 state)
+/*
+ * Add @d to the counts of @cp's server that its state and role fall in:
+ * active or inactive, and of those the own ones (owned here, or local)
+ * that lc, wlc and max-conns count across the cluster (sync_count.c).
+ * State and role change only under the entry's bucket lock (bucket 0),
+ * so a change takes out exactly what the entry had put in.
+ */
+static void ilb_conn_count(struct ilb_conn *cp, int d)
 {
-	u8 old = READ_ONCE(cp->state);
+	struct ilb_server *srv = cp->srv;
+	bool est = cp->state == ILB_CS_ESTABLISHED;
 
-	do {
-		if (old == ILB_CS_GONE || old == state)
-			return false;
-	} while (!try_cmpxchg(&cp->state, &old, state));
+	atomic_add(d, est ? &srv->active : &srv->inactive);
+	if (cp->role == ILB_ROLE_OWNED || cp->role == ILB_ROLE_LOCAL)
+		atomic_add(d, est ? &srv->own_active : &srv->own_inactive);
+}
 
-	if (old == ILB_CS_ESTABLISHED)
-		atomic_dec(&cp->srv->active);
-	else
-		atomic_dec(&cp->srv->inactive);
-	if (state == ILB_CS_ESTABLISHED)
-		atomic_inc(&cp->srv->active);
-	else if (state != ILB_CS_GONE)
-		atomic_inc(&cp->srv->inactive);
+/* Move @cp to @state; under its bucket lock. */
+static bool ilb_conn_move_locked(struct ilb_conn *cp, u8 state)
+{
+	if (cp->state == ILB_CS_GONE || cp->state == state)
+		return false;
+	ilb_conn_count(cp, -1);
+	WRITE_ONCE(cp->state, state);
+	if (state != ILB_CS_GONE)
+		ilb_conn_count(cp, 1);
 	return true;
+}
+
+/* Change @cp's role, under its bucket lock (sync.c's view changes). */
+void ilb_conn_set_role_locked(struct ilb_net *in, struct ilb_conn *cp, u8 role)
+{
+	if (cp->role == ILB_ROLE_OWNED && role != ILB_ROLE_OWNED)
+		atomic_dec(&in->nowned);
+	else if (cp->role != ILB_ROLE_OWNED && role == ILB_ROLE_OWNED)
+		atomic_inc(&in->nowned);
+	ilb_conn_count(cp, -1);
+	WRITE_ONCE(cp->role, role);
+	ilb_conn_count(cp, 1);
 }
 
 static void ilb_lock2(struct ilb_conn_table *t, u32 b1, u32 b2)
@@ -232,6 +252,23 @@ static u32 ilb_conn_bucket(struct ilb_conn_table *t, struct ilb_conn *cp,
 			     cp->caddr, cp->cport);
 }
 
+/* The same, taking the lock: a few times in a connection's life. */
+static bool ilb_conn_move(struct ilb_net *in, struct ilb_conn *cp, u8 state)
+{
+	struct ilb_conn_table *t;
+	spinlock_t *l;
+	bool moved;
+
+	rcu_read_lock();
+	t = rcu_dereference(in->conns);
+	l = ilb_conn_lock(t, ilb_conn_bucket(t, cp, 0));
+	spin_lock_bh(l);
+	moved = ilb_conn_move_locked(cp, state);
+	spin_unlock_bh(l);
+	rcu_read_unlock();
+	return moved;
+}
+
 /*
  * Unhash under both of the entry's own bucket locks; the caller frees after
  * a grace period.
@@ -243,7 +280,7 @@ static bool ilb_conn_unhash_locked(struct ilb_net *in,
 	lockdep_assert_held(ilb_conn_lock(t, ilb_conn_bucket(t, cp, 0)));
 	if (cp->flags & ILB_CONN_F_REPLY)
 		lockdep_assert_held(ilb_conn_lock(t, ilb_conn_bucket(t, cp, 1)));
-	if (!ilb_conn_move(cp, ILB_CS_GONE))
+	if (!ilb_conn_move_locked(cp, ILB_CS_GONE))
 		return false;
 	hlist_del_rcu(&cp->node[0]);
 	if (cp->flags & ILB_CONN_F_REPLY)
@@ -409,8 +446,7 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 		}
 	}
 	if (!won && !*err) {
-		atomic_inc(cp->state == ILB_CS_ESTABLISHED ? &srv->active :
-			   &srv->inactive);
+		ilb_conn_count(cp, 1);
 		if (cp->role == ILB_ROLE_OWNED)
 			atomic_inc(&in->nowned);
 		hlist_add_head_rcu(&cp->node[0], &t->orig[b0]);
@@ -457,7 +493,7 @@ void ilb_conn_set_state(struct ilb_net *in, struct ilb_conn *cp, u8 state)
 	    (old == ILB_CS_UDP_STREAM && state == ILB_CS_UDP))
 		state = old;
 	if (state != old)
-		ilb_conn_move(cp, state);
+		ilb_conn_move(in, cp, state);
 	WRITE_ONCE(cp->expires, jiffies + ilb_conn_timeout(in, state));
 }
 
@@ -521,7 +557,7 @@ void ilb_conn_track_tcp(struct ilb_net *in, struct ilb_conn *cp, int dir,
 				ilb_stat_inc(in, ILB_STAT_BAD_ACK);
 		}
 	}
-	if (next != state && ilb_conn_move(cp, next))
+	if (next != state && ilb_conn_move(in, cp, next))
 		WRITE_ONCE(cp->expires, jiffies + ilb_conn_timeout(in, next));
 	else
 		ilb_conn_touch(in, cp);
@@ -547,7 +583,7 @@ void ilb_conn_track_udp(struct ilb_net *in, struct ilb_conn *cp, int dir)
 	}
 	if ((cp->fwd == ILB_FWD_DR || (flags & ILB_CONN_F_REPLIED)) &&
 	    (u32)jiffies - READ_ONCE(cp->born) >= ILB_UDP_STREAM_AFTER &&
-	    ilb_conn_move(cp, ILB_CS_UDP_STREAM)) {
+	    ilb_conn_move(in, cp, ILB_CS_UDP_STREAM)) {
 		WRITE_ONCE(cp->expires,
 			   jiffies + ilb_conn_timeout(in, ILB_CS_UDP_STREAM));
 		return;

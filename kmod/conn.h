@@ -84,6 +84,8 @@ struct ilb_conn *ilb_conn_create(struct ilb_net *in, struct ilb_conn_table *t,
 void ilb_conn_set_state(struct ilb_net *in, struct ilb_conn *cp, u8 state);
 /* the bucket lock that guards @cp's role and owners */
 spinlock_t *ilb_conn_lock_of(struct ilb_conn_table *t, struct ilb_conn *cp);
+void ilb_conn_set_role_locked(struct ilb_net *in, struct ilb_conn *cp,
+			      u8 role);
 void ilb_conn_walk(struct ilb_net *in,
 		   void (*fn)(struct ilb_net *in, struct ilb_conn_table *t,
 			      struct ilb_conn *cp, void *arg), void *arg);

@@ -41,6 +41,10 @@ static struct netlink_range_validation ilb_weight_range __ro_after_init = {
 	.max = ILB_SERVER_WEIGHT_MAX,
 };
 
+static struct netlink_range_validation ilb_conns_range __ro_after_init = {
+	.max = ILB_SERVER_CONNS_MAX,
+};
+
 static const struct nla_policy ilb_srv_policy[ILB_SRV_A_MAX + 1] = {
 	[ILB_SRV_A_ADDR] = { .type = NLA_BE32 },
 	[ILB_SRV_A_PORT] = { .type = NLA_BE16 },
@@ -51,6 +55,11 @@ static const struct nla_policy ilb_srv_policy[ILB_SRV_A_MAX + 1] = {
 	[ILB_SRV_A_INACTIVE] = { .type = NLA_REJECT },
 	[ILB_SRV_A_STATS] = { .type = NLA_REJECT },
 	[ILB_SRV_A_PAD] = { .type = NLA_REJECT },
+	[ILB_SRV_A_MAX_CONNS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ilb_conns_range),
+	[ILB_SRV_A_MIN_CONNS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ilb_conns_range),
+	[ILB_SRV_A_CL_ACTIVE] = { .type = NLA_REJECT },
+	[ILB_SRV_A_CL_INACTIVE] = { .type = NLA_REJECT },
+	[ILB_SRV_A_OVERLOADED] = { .type = NLA_REJECT },
 };
 
 static struct netlink_range_validation ilb_timeout_range __ro_after_init = {
@@ -235,6 +244,13 @@ static int ilb_fill_server(struct sk_buff *skb, struct ilb_server *srv,
 	    nla_put_u8(skb, ILB_SRV_A_STATE, READ_ONCE(srv->state)) ||
 	    nla_put_u32(skb, ILB_SRV_A_ACTIVE, atomic_read(&srv->active)) ||
 	    nla_put_u32(skb, ILB_SRV_A_INACTIVE, atomic_read(&srv->inactive)) ||
+	    nla_put_u32(skb, ILB_SRV_A_MAX_CONNS, READ_ONCE(srv->max_conns)) ||
+	    nla_put_u32(skb, ILB_SRV_A_MIN_CONNS, READ_ONCE(srv->min_conns)) ||
+	    nla_put_u32(skb, ILB_SRV_A_CL_ACTIVE, ilb_server_cl_active(srv)) ||
+	    nla_put_u32(skb, ILB_SRV_A_CL_INACTIVE,
+			ilb_server_cl_inactive(srv)) ||
+	    nla_put_u8(skb, ILB_SRV_A_OVERLOADED,
+		       test_bit(ILB_SRV_F_OVERLOAD, &srv->flags)) ||
 	    ilb_put_tcnt(skb, ILB_SRV_A_STATS, srv->cnt))
 		goto cancel;
 	nla_nest_end(skb, nest);
@@ -393,7 +409,9 @@ struct ilb_srv_req {
 	__be32 addr;
 	__be16 port;
 	s64 weight;
+	s64 max_conns, min_conns;	/* -1: absent */
 	int fwd, state;
+	struct nlattr *limit;		/* for extack */
 };
 
 static int ilb_parse_server(struct genl_info *info, struct ilb_service *svc,
@@ -432,6 +450,11 @@ static int ilb_parse_server(struct genl_info *info, struct ilb_service *svc,
 		    (s64)nla_get_u32(tb[ILB_SRV_A_WEIGHT]) : -1;
 	r->fwd = tb[ILB_SRV_A_FWD] ? nla_get_u8(tb[ILB_SRV_A_FWD]) : -1;
 	r->state = tb[ILB_SRV_A_STATE] ? nla_get_u8(tb[ILB_SRV_A_STATE]) : -1;
+	r->max_conns = tb[ILB_SRV_A_MAX_CONNS] ?
+		       (s64)nla_get_u32(tb[ILB_SRV_A_MAX_CONNS]) : -1;
+	r->min_conns = tb[ILB_SRV_A_MIN_CONNS] ?
+		       (s64)nla_get_u32(tb[ILB_SRV_A_MIN_CONNS]) : -1;
+	r->limit = tb[ILB_SRV_A_MIN_CONNS] ?: tb[ILB_SRV_A_MAX_CONNS];
 	if (r->fwd == ILB_FWD_DR && r->port != svc->port) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[ILB_SRV_A_PORT],
 				    "direct routing cannot change the port");
@@ -460,6 +483,20 @@ static int ilb_server_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 	srv = ilb_server_find(svc, r.addr, r.port);
+	if (cmd != ILB_CMD_SERVER_DEL) {
+		/* the limits the server would have */
+		s64 max = r.max_conns >= 0 ? r.max_conns :
+			  srv ? srv->max_conns : 0;
+		s64 min = r.min_conns >= 0 ? r.min_conns :
+			  srv ? srv->min_conns : 0;
+
+		if (max && min >= max) {
+			NL_SET_ERR_MSG_ATTR(info->extack, r.limit,
+					    "min-conns must be below max-conns");
+			err = -ERANGE;
+			goto out;
+		}
+	}
 	if (cmd == ILB_CMD_SERVER_NEW) {
 		if (srv) {
 			NL_SET_ERR_MSG(info->extack, "server exists");
@@ -483,6 +520,9 @@ static int ilb_server_doit(struct sk_buff *skb, struct genl_info *info)
 				     r.fwd < 0 ? svc->fwd : r.fwd,
 				     r.state < 0 ? ILB_SERVER_UP : r.state);
 		err = PTR_ERR_OR_ZERO(srv);
+		if (!err)
+			err = ilb_server_set_limits(srv, r.max_conns,
+						    r.min_conns);
 		goto out;
 	}
 	if (!srv) {
@@ -493,7 +533,8 @@ static int ilb_server_doit(struct sk_buff *skb, struct genl_info *info)
 	if (cmd == ILB_CMD_SERVER_DEL)
 		ilb_server_del(srv);
 	else
-		err = ilb_server_set(srv, r.weight, r.fwd, r.state);
+		err = ilb_server_set(srv, r.weight, r.fwd, r.state) ?:
+		      ilb_server_set_limits(srv, r.max_conns, r.min_conns);
 out:
 	mutex_unlock(&in->cfg_lock);
 	return err;
@@ -679,6 +720,7 @@ static int ilb_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 		[ILB_STAT_EARLY_DROP] = ILB_STATS_A_EARLY_DROP,
 		[ILB_STAT_BAD_ACK] = ILB_STATS_A_BAD_ACK,
 		[ILB_STAT_PERSIST_FULL] = ILB_STATS_A_PERSIST_FULL,
+		[ILB_STAT_OVERLOAD] = ILB_STATS_A_OVERLOAD,
 	};
 	struct ilb_net *in = ilb_pernet(genl_info_net(info));
 	u64 v[__ILB_STAT_MAX];

@@ -25,6 +25,7 @@ const char *const ilb_stats_names[__ILB_STAT_MAX] = {
 	[ILB_STAT_EARLY_DROP] = "early_drop",
 	[ILB_STAT_BAD_ACK] = "bad_ack",
 	[ILB_STAT_PERSIST_FULL] = "persist_full",
+	[ILB_STAT_OVERLOAD] = "overload",
 };
 
 const char *const ilb_fwd_names[__ILB_FWD_MAX] = {

@@ -58,6 +58,8 @@ void ilb_peer_reset_tx(struct ilb_peer *p)
 	p->tx_seq = 0;
 	p->rto_count = 0;
 	p->ack_due = false;
+	/* what it had of our counts may be lost: all of them next round */
+	WRITE_ONCE(p->count_full, true);
 	spin_unlock_bh(&p->lock);
 }
 
@@ -171,6 +173,20 @@ bool ilb_peer_queue_prec(struct ilb_cluster *cl, struct ilb_peer *p,
 	}
 	return ilb_peer_queue_bytes(cl, p, buf, ilb_wire_put_persist(buf, r),
 				    bulk);
+}
+
+/* The same for a connection count record. */
+bool ilb_peer_queue_crec(struct ilb_cluster *cl, struct ilb_peer *p,
+			 const struct ilb_crec *r)
+{
+	u8 buf[ILB_WIRE_TLV_HDR + ILB_WIRE_COUNT6_LEN];
+
+	if (ilb_wire_crec_check(r)) {
+		ilb_cls_inc(cl, ILB_CLS_SYNC_DROP);
+		return false;
+	}
+	return ilb_peer_queue_bytes(cl, p, buf, ilb_wire_put_count(buf, r),
+				    false);
 }
 
 /*

@@ -14,6 +14,8 @@ bool ilb_peer_queue(struct ilb_cluster *cl, struct ilb_peer *p,
 		    const struct ilb_rec *r, bool bulk);
 bool ilb_peer_queue_prec(struct ilb_cluster *cl, struct ilb_peer *p,
 			 const struct ilb_prec *r, bool bulk);
+bool ilb_peer_queue_crec(struct ilb_cluster *cl, struct ilb_peer *p,
+			 const struct ilb_crec *r);
 void ilb_peer_ack_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 		      const struct ilb_msg_ack *a);
 void ilb_peer_tx_work(struct work_struct *work);

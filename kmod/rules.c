@@ -43,3 +43,12 @@ void ilb_xfer_plan(struct ilb_xfer *x)
 	      (x->backup == b0 && b0_holds)))
 		x->to[1] = x->backup;
 }
+
+int ilb_rule_overloaded(int was, __u32 n, __u32 max, __u32 min)
+{
+	if (!max)
+		return 0;
+	if (!was)
+		return n >= max;
+	return n >= (min ? min : max - max / 4);
+}

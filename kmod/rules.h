@@ -27,6 +27,15 @@ __u8 ilb_rule_role(__u32 me, __u32 primary, __u32 backup, int cacheable);
 int ilb_rule_take_copy(int local_in_use, __u32 local_idle,
 		       __u32 remote_idle);
 
+/*
+ * A server's connection limit, IPVS's thresholds on a count (@n: active
+ * and inactive, across the cluster): a server takes no new connection
+ * from @max on, and takes them again only once @n falls below @min (3/4
+ * of @max when @min is 0); @was says whether it was overloaded. @max 0:
+ * no limit. Returns non-zero if it is overloaded now.
+ */
+int ilb_rule_overloaded(int was, __u32 n, __u32 max, __u32 min);
+
 /* One holder's view of an entry across a view change. */
 struct ilb_xfer {
 	/* in */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Schedulers: rr, wrr, lc, wlc and sh. Each picks a server from the
- * service's current destination set (servers up, weight > 0).
+ * service's current destination set (servers up, weight > 0), skipping
+ * a server at its max-conns (ilb_server_overloaded), or NULL if all are.
+ * lc and wlc count connections across the cluster (sync_count.c).
  */
 #include <linux/gcd.h>
 #include <linux/siphash.h>
@@ -44,11 +46,26 @@ static unsigned int ilb_rr_next(struct ilb_service *svc, unsigned int n)
 	return (unsigned int)atomic_inc_return(&svc->rr_pos) % n;
 }
 
+/* The first server from position @start on that takes connections. */
+static struct ilb_server *ilb_first_avail(struct ilb_dest_set *ds,
+					  unsigned int start)
+{
+	struct ilb_server *srv;
+	unsigned int i;
+
+	for (i = 0; i < ds->n; i++) {
+		srv = ds->srv[(start + i) % ds->n];
+		if (!ilb_server_overloaded(srv))
+			return srv;
+	}
+	return NULL;
+}
+
 static struct ilb_server *ilb_rr_pick(struct ilb_service *svc,
 				      struct ilb_dest_set *ds,
 				      __be32 saddr, __be16 sport)
 {
-	return ds->srv[ilb_rr_next(svc, ds->n)];
+	return ilb_first_avail(ds, ilb_rr_next(svc, ds->n));
 }
 
 /*
@@ -114,15 +131,27 @@ static struct ilb_server *ilb_wrr_pick(struct ilb_service *svc,
 				       __be32 saddr, __be16 sport)
 {
 	struct ilb_wrr_table *t = ds->sched_data;
+	unsigned int pos = ilb_rr_next(svc, t->len), i;
+	struct ilb_server *srv;
 
-	return ds->srv[t->idx[ilb_rr_next(svc, t->len)]];
+	/* a few more steps of the cycle, then any server under its limit */
+	for (i = 0; i < min(t->len, ds->n); i++) {
+		srv = ds->srv[t->idx[(pos + i) % t->len]];
+		if (!ilb_server_overloaded(srv))
+			return srv;
+	}
+	return ilb_first_avail(ds, pos);
 }
 
-/* IPVS's measure of load: established connections weigh 256 times more. */
+/*
+ * IPVS's measure of load: established connections weigh 256 times more.
+ * Those of the whole cluster: the ones this node owns or serves alone,
+ * and what the other members reported at their last heartbeat.
+ */
 static u64 ilb_overhead(const struct ilb_server *srv)
 {
-	return ((u64)atomic_read(&srv->active) << 8) +
-	       atomic_read(&srv->inactive);
+	return ((u64)ilb_server_cl_active(srv) << 8) +
+	       ilb_server_cl_inactive(srv);
 }
 
 /* lc and wlc start at a rotating position so ties spread out. */
@@ -135,6 +164,8 @@ static struct ilb_server *ilb_lc_scan(struct ilb_service *svc,
 
 	for (i = 0; i < ds->n; i++) {
 		srv = ds->srv[(start + i) % ds->n];
+		if (ilb_server_overloaded(srv))
+			continue;
 		oh = ilb_overhead(srv);
 		if (!best ||
 		    (weighted ? oh * READ_ONCE(best->weight) <
@@ -163,11 +194,12 @@ static struct ilb_server *ilb_wlc_pick(struct ilb_service *svc,
 /*
  * sh: weighted rendezvous hashing of the client address over the servers,
  * so a client stays on its server and a removal moves only that server's
- * clients.
+ * clients. A server at its limit is passed over: its clients go to their
+ * next choice meanwhile. (mh falls back on it for the same.)
  */
-static struct ilb_server *ilb_sh_pick(struct ilb_service *svc,
-				      struct ilb_dest_set *ds,
-				      __be32 saddr, __be16 sport)
+struct ilb_server *ilb_sh_pick(struct ilb_service *svc,
+			       struct ilb_dest_set *ds,
+			       __be32 saddr, __be16 sport)
 {
 	struct ilb_server *best = NULL, *srv;
 	u64 bcost = 0, cost;
@@ -175,6 +207,8 @@ static struct ilb_server *ilb_sh_pick(struct ilb_service *svc,
 
 	for (i = 0; i < ds->n; i++) {
 		srv = ds->srv[i];
+		if (ilb_server_overloaded(srv))
+			continue;
 		cost = ilb_neglog2_q32((u32)siphash_3u32((__force u32)saddr,
 							 (__force u32)srv->addr,
 							 (__force u32)srv->port,

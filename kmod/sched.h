@@ -34,5 +34,8 @@ extern const struct ilb_sched_ops *const ilb_sched_ops[__ILB_SCHED_MAX];
 extern const struct ilb_sched_ops ilb_sched_mh_ops;
 extern const siphash_key_t ilb_sched_key;
 u32 ilb_dests_weight_gcd(const struct ilb_dest_set *ds, u32 *maxw);
+struct ilb_server *ilb_sh_pick(struct ilb_service *svc,
+			       struct ilb_dest_set *ds,
+			       __be32 saddr, __be16 sport);
 
 #endif /* _ILB_SCHED_H */

@@ -83,8 +83,12 @@ static struct ilb_server *ilb_mh_pick(struct ilb_service *svc,
 	const u16 *table = ds->sched_data;
 	u32 h = siphash_2u32((__force u32)saddr, (__force u16)sport,
 			     &ilb_sched_key) % ILB_MH_SIZE;
+	struct ilb_server *srv = ds->srv[table[h]];
 
-	return ds->srv[table[h]];
+	/* at its max-conns: the client's rendezvous choice among the rest */
+	if (unlikely(ilb_server_overloaded(srv)))
+		return ilb_sh_pick(svc, ds, saddr, sport);
+	return srv;
 }
 
 const struct ilb_sched_ops ilb_sched_mh_ops = {

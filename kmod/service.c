@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "ilb.h"
+#include "rules.h"
 #include "service.h"
 
 static unsigned int ilb_svc_bucket(__be32 addr)
@@ -215,6 +216,7 @@ static void ilb_server_free_rcu(struct rcu_head *head)
 	ilb_service_put(srv->svc);
 	dst_cache_destroy(&srv->dr_dst);
 	free_percpu(srv->cnt);
+	kfree(srv->peer);
 	kfree(srv);
 }
 
@@ -308,8 +310,13 @@ struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
 		return ERR_PTR(-ENOMEM);
 	srv->cnt = __netdev_alloc_pcpu_stats(struct ilb_pcpu_tcnt,
 					     ILB_GFP_CFG);
-	if (!srv->cnt || dst_cache_init(&srv->dr_dst, ILB_GFP_CFG)) {
+	/* the other members' counts, by member slot (sync_count.c) */
+	srv->peer = kcalloc(ILB_CLUSTER_MAX_MEMBERS, sizeof(*srv->peer),
+			    ILB_GFP_CFG);
+	if (!srv->cnt || !srv->peer ||
+	    dst_cache_init(&srv->dr_dst, ILB_GFP_CFG)) {
 		free_percpu(srv->cnt);
+		kfree(srv->peer);
 		kfree(srv);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -360,6 +367,47 @@ int ilb_server_set(struct ilb_server *srv, s64 weight, int fwd, int state)
 	return 0;
 }
 
+/*
+ * Connection limits (negative: unchanged). The check is the scheduler's
+ * (ilb_server_overloaded), so a new limit applies from the next pick.
+ */
+int ilb_server_set_limits(struct ilb_server *srv, s64 max_conns,
+			  s64 min_conns)
+{
+	u32 max = max_conns >= 0 ? max_conns : srv->max_conns;
+	u32 min = min_conns >= 0 ? min_conns : srv->min_conns;
+
+	lockdep_assert_held(&srv->svc->in->cfg_lock);
+	if (max && min >= max)
+		return -ERANGE;
+	WRITE_ONCE(srv->max_conns, max);
+	WRITE_ONCE(srv->min_conns, max ? min : 0);
+	if (!max)
+		clear_bit(ILB_SRV_F_OVERLOAD, &srv->flags);
+	return 0;
+}
+
+/*
+ * Is @srv at its limit? IPVS's thresholds, on the count across the
+ * cluster (active and inactive, this node's own and what the other
+ * members last reported): overloaded from max_conns on, until the count
+ * falls below min_conns (3/4 of max_conns if 0). RCU read side.
+ */
+bool ilb_server_overloaded(struct ilb_server *srv)
+{
+	u32 max = READ_ONCE(srv->max_conns), n;
+	bool was, now;
+
+	if (!max)
+		return false;
+	n = ilb_server_cl_active(srv) + ilb_server_cl_inactive(srv);
+	was = test_bit(ILB_SRV_F_OVERLOAD, &srv->flags);
+	now = ilb_rule_overloaded(was, n, max, READ_ONCE(srv->min_conns));
+	if (now != was)
+		assign_bit(ILB_SRV_F_OVERLOAD, &srv->flags, now);
+	return now;
+}
+
 /* Existing connections keep their server until they end or expire. */
 void ilb_server_del(struct ilb_server *srv)
 {
@@ -383,6 +431,8 @@ struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,
 	if (!ds || !ds->n)
 		return NULL;
 	srv = ds->ops->pick(svc, ds, saddr, sport);
+	if (!srv)	/* every server at its max-conns */
+		ilb_stat_inc(svc->in, ILB_STAT_OVERLOAD);
 	if (srv && (READ_ONCE(srv->state) != ILB_SERVER_UP ||
 		    !refcount_inc_not_zero(&srv->refcnt)))
 		return NULL;

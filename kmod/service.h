@@ -22,13 +22,23 @@ struct ilb_server {
 	u8 fwd;				/* enum ilb_fwd */
 	u8 state;			/* enum ilb_server_state */
 	u32 weight;
-	atomic_t active;		/* established connections */
-	atomic_t inactive;		/* other connections */
+	atomic_t active;		/* established entries, any role */
+	atomic_t inactive;		/* other entries, any role */
+	/* of those, the ones this node owns or serves alone (conn.c) */
+	atomic_t own_active, own_inactive;
+	/* what the other members own: the sum of peer[] (sync_count.c) */
+	atomic_t cl_active, cl_inactive;
+	atomic64_t *peer;		/* by member slot: active << 32 | inactive */
+	u64 sent;			/* own counts last sent, same encoding */
+	u32 max_conns, min_conns;	/* 0: no limit; 0: 3/4 of max_conns */
+	unsigned long flags;		/* ILB_SRV_F_* */
 	refcount_t refcnt;		/* the service's list + connections */
 	struct ilb_pcpu_tcnt __percpu *cnt;
 	struct dst_cache dr_dst;	/* route to it, for direct routing */
 	struct rcu_head rcu;
 };
+
+#define ILB_SRV_F_OVERLOAD	0	/* at max_conns: takes no new ones */
 
 struct ilb_service {
 	struct hlist_node hnode;	/* in->svc_table (RCU) */
@@ -62,6 +72,21 @@ struct ilb_server *ilb_server_find(struct ilb_service *svc, __be32 addr,
 struct ilb_server *ilb_server_add(struct ilb_service *svc, __be32 addr,
 				  __be16 port, u32 weight, u8 fwd, u8 state);
 int ilb_server_set(struct ilb_server *srv, s64 weight, int fwd, int state);
+int ilb_server_set_limits(struct ilb_server *srv, s64 max_conns,
+			  s64 min_conns);
+bool ilb_server_overloaded(struct ilb_server *srv);
+
+/* A server's connections across the cluster: its own and the others'. */
+static inline u32 ilb_server_cl_active(const struct ilb_server *srv)
+{
+	return atomic_read(&srv->own_active) + atomic_read(&srv->cl_active);
+}
+
+static inline u32 ilb_server_cl_inactive(const struct ilb_server *srv)
+{
+	return atomic_read(&srv->own_inactive) +
+	       atomic_read(&srv->cl_inactive);
+}
 void ilb_server_del(struct ilb_server *srv);
 void ilb_server_put(struct ilb_server *srv);
 struct ilb_server *ilb_schedule(struct ilb_service *svc, __be32 saddr,

@@ -15,6 +15,7 @@
 #include "rules.h"
 #include "service.h"
 #include "sync.h"
+#include "sync_count.h"
 #include "sync_persist.h"
 
 /* When @cp last saw a packet (jiffies). */
@@ -199,11 +200,7 @@ static int ilb_conn_set_role(struct ilb_net *in, struct ilb_conn_table *t,
 		spin_unlock_bh(l);
 		return -ENOENT;
 	}
-	if (old == ILB_ROLE_OWNED && role != ILB_ROLE_OWNED)
-		atomic_dec(&in->nowned);
-	else if (old != ILB_ROLE_OWNED && role == ILB_ROLE_OWNED)
-		atomic_inc(&in->nowned);
-	WRITE_ONCE(cp->role, role);
+	ilb_conn_set_role_locked(in, cp, role);
 	WRITE_ONCE(cp->primary, primary);
 	WRITE_ONCE(cp->backup, backup);
 	spin_unlock_bh(l);
@@ -374,7 +371,10 @@ void ilb_sync_rcv(struct ilb_cluster *cl, struct ilb_peer *p,
 	off = 0;
 	while (ilb_wire_persist_next(m, &off, &pr))
 		ilb_psync_rcv(cl, v, &pr);
-	ilb_cls_add(cl, ILB_CLS_RECS_RX, m->sync.nconn + m->sync.npersist);
+	if (m->sync.ncount)
+		ilb_csync_rcv(cl, p, m);
+	ilb_cls_add(cl, ILB_CLS_RECS_RX, m->sync.nconn + m->sync.npersist +
+		    m->sync.ncount);
 }
 
 struct ilb_walk {

@@ -78,6 +78,15 @@
 #define PST_BACKUP	16
 #define PST_ADDRS	ILB_WIRE_PERSIST_FIXED
 
+/* Connection count record value offsets. */
+#define CNT_PROTO	0
+#define CNT_FAMILY	1
+#define CNT_VPORT	2
+#define CNT_RPORT	4
+#define CNT_ACTIVE	6
+#define CNT_INACTIVE	10
+#define CNT_ADDRS	ILB_WIRE_COUNT_FIXED
+
 /* ADDR record value: family, then the address. */
 #define ADDR_FAMILY	0
 #define ADDR_ADDR	1
@@ -359,6 +368,7 @@ static int parse_hello(const __u8 *p, __u32 len, struct ilb_msg_hello *h)
 		case ILB_RT_CONN:	/* known, but not in a hello */
 		case ILB_RT_ACK:
 		case ILB_RT_PERSIST:
+		case ILB_RT_COUNT:
 			ret = ILB_WIRE_EFIELD;
 			break;
 		default:		/* unknown: skipped */
@@ -487,6 +497,58 @@ int ilb_wire_persist_next(const struct ilb_msg *m, __u32 *off,
 	return 0;
 }
 
+static int get_count(const struct tlv *t, struct ilb_crec *r)
+{
+	const __u8 *v = t->val;
+	unsigned int n;
+
+	if (t->len < ILB_WIRE_COUNT_FIXED)
+		return ILB_WIRE_EFIELD;
+	n = addr_len(v[CNT_FAMILY]);
+	if (!n || t->len != ILB_WIRE_COUNT_FIXED + 2 * n)
+		return ILB_WIRE_EFIELD;
+	r->proto = v[CNT_PROTO];
+	r->family = v[CNT_FAMILY];
+	r->vport = get_be16(v + CNT_VPORT);
+	r->rport = get_be16(v + CNT_RPORT);
+	r->active = get32(v + CNT_ACTIVE);
+	r->inactive = get32(v + CNT_INACTIVE);
+	get_addr(r->vaddr, v + CNT_ADDRS, n);
+	get_addr(r->raddr, v + CNT_ADDRS + n, n);
+	return ILB_WIRE_OK;
+}
+
+int ilb_wire_crec_check(const struct ilb_crec *r)
+{
+	unsigned int n = addr_len(r->family);
+
+	if (r->proto != ILB_IPPROTO_TCP && r->proto != ILB_IPPROTO_UDP)
+		return ILB_WIRE_EFIELD;
+	if (!n || all_zero(r->vaddr, n) || all_zero(r->raddr, n))
+		return ILB_WIRE_EFIELD;
+	if (!r->vport || !r->rport)
+		return ILB_WIRE_EFIELD;
+	if (r->active > ILB_WIRE_COUNT_MAX || r->inactive > ILB_WIRE_COUNT_MAX)
+		return ILB_WIRE_EFIELD;
+	return ILB_WIRE_OK;
+}
+
+int ilb_wire_count_next(const struct ilb_msg *m, __u32 *off,
+			struct ilb_crec *r)
+{
+	struct tlv t;
+
+	while (tlv_next(m->sync.recs, m->sync.rlen, off, &t) > 0) {
+		if (t.type != ILB_RT_COUNT)
+			continue;
+		/* a parsed message holds only valid records: never fails */
+		if (get_count(&t, r))
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
 static int parse_ack(const __u8 *p, __u32 len, struct ilb_msg_ack *a)
 {
 	if (len < ILB_WIRE_ACK_LEN)
@@ -506,6 +568,7 @@ static int parse_ack(const __u8 *p, __u32 len, struct ilb_msg_ack *a)
 static int parse_sync(const __u8 *p, __u32 len, struct ilb_msg_sync *s)
 {
 	struct ilb_prec pr;
+	struct ilb_crec cr;
 	struct ilb_rec r;
 	__u32 off = 0;
 	struct tlv t;
@@ -517,6 +580,7 @@ static int parse_sync(const __u8 *p, __u32 len, struct ilb_msg_sync *s)
 	s->seq = get32(p + SYNC_SEQ);
 	s->nconn = 0;
 	s->npersist = 0;
+	s->ncount = 0;
 	s->nunknown = 0;
 	s->has_ack = 0;
 	s->recs = p + ILB_WIRE_SYNC_LEN;
@@ -542,6 +606,13 @@ static int parse_sync(const __u8 *p, __u32 len, struct ilb_msg_sync *s)
 				ret = ilb_wire_prec_check(&pr);
 			if (!ret)
 				s->npersist++;
+			break;
+		case ILB_RT_COUNT:
+			ret = get_count(&t, &cr);
+			if (!ret)
+				ret = ilb_wire_crec_check(&cr);
+			if (!ret)
+				s->ncount++;
 			break;
 		case ILB_RT_ACK:	/* one at most */
 			ret = s->has_ack ? ILB_WIRE_EFIELD :
@@ -794,6 +865,23 @@ unsigned int ilb_wire_put_persist(void *buf, const struct ilb_prec *r)
 	bytes_copy(v + PST_ADDRS + n, r->vaddr, n);
 	bytes_copy(v + PST_ADDRS + 2 * n, r->raddr, n);
 	return ILB_WIRE_TLV_HDR + ILB_WIRE_PERSIST_FIXED + 3 * n;
+}
+
+unsigned int ilb_wire_put_count(void *buf, const struct ilb_crec *r)
+{
+	unsigned int n = put_addr_len(r->family);
+	__u8 *v = (__u8 *)buf + ILB_WIRE_TLV_HDR;
+
+	put_tlv_hdr(buf, ILB_RT_COUNT, ILB_WIRE_COUNT_FIXED + 2 * n);
+	v[CNT_PROTO] = r->proto;
+	v[CNT_FAMILY] = r->family;
+	put_be16(v + CNT_VPORT, r->vport);
+	put_be16(v + CNT_RPORT, r->rport);
+	put32(v + CNT_ACTIVE, r->active);
+	put32(v + CNT_INACTIVE, r->inactive);
+	bytes_copy(v + CNT_ADDRS, r->vaddr, n);
+	bytes_copy(v + CNT_ADDRS + n, r->raddr, n);
+	return ILB_WIRE_TLV_HDR + ILB_WIRE_COUNT_FIXED + 2 * n;
 }
 
 unsigned int ilb_wire_put_ack(void *buf, const struct ilb_msg_ack *a)

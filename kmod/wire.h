@@ -76,6 +76,10 @@ enum ilb_rec_type {
 	ILB_RT_CONN = 3,	/* sync: a connection's association */
 	ILB_RT_ACK = 4,		/* sync: an ack riding on it (ACK's 9 bytes) */
 	ILB_RT_PERSIST = 5,	/* sync: a persistence record */
+	ILB_RT_COUNT = 6,	/* sync: a server's connections, one member's */
+	ILB_RT_HEALTH = 7,	/* reserved: a server's health verdict (ilbd);
+				 * until it is defined, skipped as unknown
+				 */
 	__ILB_RT_MAX,
 };
 
@@ -168,6 +172,7 @@ struct ilb_msg_sync {
 	__u32 seq;		/* non-zero */
 	__u16 nconn;		/* CONN records (checked) */
 	__u16 npersist;		/* PERSIST records (checked) */
+	__u16 ncount;		/* COUNT records (checked) */
 	__u16 nunknown;		/* records of unknown types (skipped) */
 	const __u8 *recs;	/* the records: rlen bytes */
 	__u32 rlen;
@@ -227,6 +232,27 @@ struct ilb_prec {
 	__u8 caddr[16], vaddr[16], raddr[16];	/* vaddr, raddr non-zero */
 };
 
+/*
+ * Connection count record (type ILB_RT_COUNT), value: proto(1) family(1)
+ * vport(2) rport(2) active(4) inactive(4), then vaddr, raddr: 22 or 46
+ * bytes. The sender's own connections to one server (those it owns, or
+ * serves alone): established ones and the others. Absolute values, sent
+ * when they change, at most once per heartbeat interval, and all of them
+ * again now and then; the receiver keeps the last of each member's.
+ */
+#define ILB_WIRE_COUNT_FIXED	14
+#define ILB_WIRE_COUNT4_LEN	(ILB_WIRE_COUNT_FIXED + 2 * 4)
+#define ILB_WIRE_COUNT6_LEN	(ILB_WIRE_COUNT_FIXED + 2 * 16)
+#define ILB_WIRE_COUNT_MAX	(1U << 24)	/* active, inactive: at most */
+struct ilb_crec {
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family;
+	__be16 vport, rport;	/* non-zero */
+	__u32 active;		/* 0..ILB_WIRE_COUNT_MAX */
+	__u32 inactive;		/* 0..ILB_WIRE_COUNT_MAX */
+	__u8 vaddr[16], raddr[16];	/* non-zero; 4 used for INET */
+};
+
 /* A parsed message. Pointers point into the parsed buffer. */
 struct ilb_msg {
 	struct ilb_msg_hdr hdr;
@@ -281,6 +307,12 @@ int ilb_wire_persist_next(const struct ilb_msg *m, __u32 *off,
 int ilb_wire_prec_check(const struct ilb_prec *r);
 unsigned int ilb_wire_persist_size(const struct ilb_prec *r);
 unsigned int ilb_wire_put_persist(void *buf, const struct ilb_prec *r);
+
+/* Iterate the COUNT records, as ilb_wire_conn_next() the CONN ones. */
+int ilb_wire_count_next(const struct ilb_msg *m, __u32 *off,
+			struct ilb_crec *r);
+int ilb_wire_crec_check(const struct ilb_crec *r);
+unsigned int ilb_wire_put_count(void *buf, const struct ilb_crec *r);
 
 /* Is this record acceptable? (parse calls it for every CONN record) */
 int ilb_wire_rec_check(const struct ilb_rec *r);

@@ -45,9 +45,13 @@ KINDS=(
 	"untagged|unknown_key|"
 	"otherkey|unknown_key|--key $KEY"
 	"untagged|unknown_key|--msg sync as2"
+	"untagged|unknown_key|--msg sync --recs count as2"
 	"badtag|mac_fail|--key $KEY"
 	"wrongkey|mac_fail|--key $KEY"
 	"wrongkey|mac_fail|--key $KEY --msg ack as2"
+	"wrongkey|mac_fail|--key $KEY --msg sync --recs count as2"
+	"badtag|mac_fail|--key $KEY --msg sync --recs persist as2"
+	"valid|bad_msg|--key $KEY --msg sync --recs count-over --receiver 1 as2"
 	"lowttl|ttl|--key $KEY"
 	"notforus|not_for_us|--key $KEY"
 	"replay|replay|--key $KEY as2"
@@ -55,11 +59,16 @@ KINDS=(
 	"leave-newer|stale_incarnation|--key $KEY as2"
 )
 
-tap_plan $((${#KINDS[@]} + 3))
+tap_plan $((${#KINDS[@]} + 4))
 topo_build 1 2 1
 ns_add evil
 bridge_attach sync evil eth0 "$NET_SYNC.99/24"
 ns sw ip link set sync type bridge mcast_snooping 0
+# a persistent service: what forged COUNT and PERSIST records aim at
+for n in ilb1 ilb2; do
+	ilbadm "$n" service add tcp "$ILB_VIP:80" persist 300
+	ilbadm "$n" server add tcp "$ILB_VIP:80" "$(server_addr 1)"
+done
 # dead-ms 1500: a stalled TCG VM must not pass for a message that moved
 # the view
 cluster_join ilb1 1 dead-ms 1500
@@ -155,6 +164,21 @@ if [ $((r1 - r0)) = "$nr" ]; then
 	tap_ok "$nr random datagrams: every one dropped and counted once ($((r1 - r0)))"
 else
 	tap_fail "$nr random datagrams: $((r1 - r0)) counted in the refusal counters"
+fi
+
+# what the forged records claimed: 2^24 connections, a record of c1's /24
+srv=$(ilbadm ilb1 -j service show tcp "$ILB_VIP:80" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)[0]["servers"][0]
+print(r.get("cl_active", "?"), r.get("cl_inactive", "?"), r["overloaded"])')
+np=$(ilbadm ilb1 -j persist show | python3 -c '
+import json, sys
+print(len(json.load(sys.stdin)))')
+tap_diag "ilb1 after the forged COUNT and PERSIST records: the server's cluster-wide active, inactive, overloaded: $srv; persistence records: $np"
+if [ "$srv" = "0 0 False" ] && [ "$np" = 0 ]; then
+	tap_ok "forged COUNT and PERSIST records moved no count and made no record"
+else
+	tap_fail "after forged records: counts $srv, records $np"
 fi
 
 sleep 1

@@ -195,8 +195,8 @@ c3=$(comp "ilbadm server set tcp 198.51.100.200:80 198.18.3.101 weight 2 ")
 c4=$(comp "ilbadm cluster join addr 198.18.4.1 key /etc/ilb/k ")
 tap_diag "server add tcp 198.51<TAB>: $c2; ... weight 2 <TAB>: $c3"
 if [ "$got" = "server service " ] && [ "$c2" = "198.51.100.200:80 " ] &&
-   [ "$c3" = "fwd state " ] && [[ $c4 != *key* && $c4 != *insecure* &&
-   $c4 == *dev* ]]; then
+   [ "$c3" = "fwd max-conns min-conns state " ] &&
+   [[ $c4 != *key* && $c4 != *insecure* && $c4 == *dev* ]]; then
 	tap_ok "completion: 'ilbadm ser' offers server and service, then VIPs from save, keywords left"
 else
 	tap_fail "completion: '$got' / '$c2' / '$c3' / '$c4'"

@@ -265,6 +265,7 @@ events { worker_connections 1024; }
 http {
 	access_log off;
 	keepalive_requests 100000;
+	keepalive_timeout 600s;
 	client_body_temp_path $d;
 	proxy_temp_path $d;
 	fastcgi_temp_path $d;

@@ -253,6 +253,105 @@ static void test_scheduler_change(void **state)
 	ilbadm_changes_free(&ch);
 }
 
+/*
+ * Connection limits change in place, max-conns and min-conns together (the
+ * module checks one against the other); max-conns 0 removes a limit.
+ */
+static void test_conns_limits(void **state)
+{
+	static const char limited[] =
+		"service add tcp 198.51.100.1:80 sched wlc fwd nat\n"
+		"server add tcp 198.51.100.1:80 198.18.3.101:80 weight 1 fwd nat state up max-conns 100 min-conns 80\n"
+		"server add tcp 198.51.100.1:80 198.18.3.102:80 weight 1 fwd nat state up max-conns 50\n"
+		"server add tcp 198.51.100.1:80 198.18.3.103:80 weight 1 fwd nat state up\n";
+	struct ilbadm_changes ch;
+	char file[2048];
+
+	(void)state;
+	/* the same limits written another way: no change */
+	diff_text(limited,
+		  "service add tcp 198.51.100.1:80 sched wlc\n"
+		  "server add tcp 198.51.100.1:80 198.18.3.101 max-conns 7\n"
+		  "server set tcp 198.51.100.1:80 198.18.3.101 max-conns 100 min-conns 80\n"
+		  "server add tcp 198.51.100.1:80 198.18.3.102 min-conns 0 max-conns 50\n"
+		  "server add tcp 198.51.100.1:80 198.18.3.103 max-conns 0\n", &ch);
+	assert_int_equal(ch.n, 0);
+	ilbadm_changes_free(&ch);
+
+	/* a limit set: both values, the undo sets both back (no limit) */
+	snprintf(file, sizeof(file), "%s%s", limited,
+		 "server set tcp 198.51.100.1:80 198.18.3.103 max-conns 10\n");
+	diff_text(limited, file, &ch);
+	assert_int_equal(ch.n, 1);
+	assert_string_equal(fmt(&ch.v[0].cmd),
+			    "server set tcp 198.51.100.1:80 198.18.3.103:80 max-conns 10 min-conns 0");
+	assert_int_equal(ch.v[0].line, 5);
+	assert_int_equal(ch.v[0].nundo, 1);
+	assert_string_equal(fmt(&ch.v[0].undo[0]),
+			    "server set tcp 198.51.100.1:80 198.18.3.103:80 max-conns 0 min-conns 0");
+	ilbadm_changes_free(&ch);
+
+	/* min-conns alone changes: still one request with both */
+	snprintf(file, sizeof(file), "%s%s", limited,
+		 "server set tcp 198.51.100.1:80 198.18.3.101 min-conns 0\n"
+		 "server set tcp 198.51.100.1:80 198.18.3.102 min-conns 49 weight 2\n");
+	diff_text(limited, file, &ch);
+	assert_int_equal(ch.n, 2);
+	assert_string_equal(fmt(&ch.v[0].cmd),
+			    "server set tcp 198.51.100.1:80 198.18.3.101:80 max-conns 100 min-conns 0");
+	assert_string_equal(fmt(&ch.v[0].undo[0]),
+			    "server set tcp 198.51.100.1:80 198.18.3.101:80 max-conns 100 min-conns 80");
+	assert_string_equal(fmt(&ch.v[1].cmd),
+			    "server set tcp 198.51.100.1:80 198.18.3.102:80 weight 2 max-conns 50 min-conns 49");
+	assert_string_equal(fmt(&ch.v[1].undo[0]),
+			    "server set tcp 198.51.100.1:80 198.18.3.102:80 weight 1 max-conns 50 min-conns 0");
+	ilbadm_changes_free(&ch);
+
+	/* limits removed: max-conns 0 (and min-conns 0), undone */
+	snprintf(file, sizeof(file), "%s%s", limited,
+		 "server set tcp 198.51.100.1:80 198.18.3.101 max-conns 0\n"
+		 "server set tcp 198.51.100.1:80 198.18.3.102 max-conns 0\n");
+	diff_text(limited, file, &ch);
+	assert_int_equal(ch.n, 2);
+	assert_string_equal(fmt(&ch.v[0].cmd),
+			    "server set tcp 198.51.100.1:80 198.18.3.101:80 max-conns 0 min-conns 0");
+	assert_string_equal(fmt(&ch.v[0].undo[0]),
+			    "server set tcp 198.51.100.1:80 198.18.3.101:80 max-conns 100 min-conns 80");
+	assert_string_equal(fmt(&ch.v[1].cmd),
+			    "server set tcp 198.51.100.1:80 198.18.3.102:80 max-conns 0 min-conns 0");
+	assert_string_equal(fmt(&ch.v[1].undo[0]),
+			    "server set tcp 198.51.100.1:80 198.18.3.102:80 max-conns 50 min-conns 0");
+	ilbadm_changes_free(&ch);
+
+	/* a new server with limits is added with them, as save prints it;
+	 * one deleted is added back with its own
+	 */
+	snprintf(file, sizeof(file), "%s%s", limited,
+		 "server del tcp 198.51.100.1:80 198.18.3.101\n"
+		 "server add tcp 198.51.100.1:80 198.18.3.104 max-conns 30 min-conns 20\n");
+	diff_text(limited, file, &ch);
+	assert_int_equal(ch.n, 2);
+	assert_string_equal(fmt(&ch.v[0].cmd),
+			    "server add tcp 198.51.100.1:80 198.18.3.104:80 weight 1 fwd nat state up max-conns 30 min-conns 20");
+	assert_string_equal(fmt(&ch.v[1].cmd),
+			    "server del tcp 198.51.100.1:80 198.18.3.101:80");
+	assert_string_equal(fmt(&ch.v[1].undo[0]),
+			    "server add tcp 198.51.100.1:80 198.18.3.101:80 weight 1 fwd nat state up max-conns 100 min-conns 80");
+	ilbadm_changes_free(&ch);
+
+	/* a service deleted comes back with its servers' limits */
+	diff_text(limited, "", &ch);
+	assert_int_equal(ch.n, 1);
+	assert_int_equal(ch.v[0].nundo, 4);
+	assert_string_equal(fmt(&ch.v[0].undo[1]),
+			    "server add tcp 198.51.100.1:80 198.18.3.101:80 weight 1 fwd nat state up max-conns 100 min-conns 80");
+	assert_string_equal(fmt(&ch.v[0].undo[2]),
+			    "server add tcp 198.51.100.1:80 198.18.3.102:80 weight 1 fwd nat state up max-conns 50");
+	assert_string_equal(fmt(&ch.v[0].undo[3]),
+			    "server add tcp 198.51.100.1:80 198.18.3.103:80 weight 1 fwd nat state up");
+	ilbadm_changes_free(&ch);
+}
+
 /* Persistence changes in place, and a new service keeps its settings. */
 static void test_persistence(void **state)
 {
@@ -592,6 +691,21 @@ static void test_file_errors(void **state)
 		{ "conn show\n", 1, "conn show: not a configuration" },
 		{ "service add tcp 1.2.3.4:80\nserver add tcp 1.2.3.4:80 10.0.0.1 weight 70000\n",
 		  2, "bad weight \"70000\" (0..65535)" },
+		/* connection limits: min-conns below max-conns, as the
+		 * module has them after the line
+		 */
+		{ "service add tcp 1.2.3.4:80\nserver add tcp 1.2.3.4:80 10.0.0.1 max-conns 10 min-conns 10\n",
+		  2, "server add: min-conns 10 must be less than max-conns 10" },
+		{ "service add tcp 1.2.3.4:80\nserver add tcp 1.2.3.4:80 10.0.0.1 max-conns 16777217\n",
+		  2, "bad max-conns \"16777217\" (0..16777216)" },
+		{ "service add tcp 1.2.3.4:80\n"
+		  "server add tcp 1.2.3.4:80 10.0.0.1 max-conns 100 min-conns 50\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.1 max-conns 50\n",
+		  3, "server tcp 1.2.3.4:80 10.0.0.1:80: min-conns 50 must be less than max-conns 50" },
+		{ "service add tcp 1.2.3.4:80\n"
+		  "server add tcp 1.2.3.4:80 10.0.0.1 max-conns 100\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.1 min-conns 100\n",
+		  3, "server tcp 1.2.3.4:80 10.0.0.1:80: min-conns 100 must be less than max-conns 100" },
 	};
 	struct ilbadm_cfg c;
 	size_t i;
@@ -646,6 +760,44 @@ static void test_model(void **state)
 	build(&c, "cluster join addr 10.0.0.1 dev eth0 hello-ms 10000 insecure\n");
 	assert_int_equal(c.cl.dead_ms, 27500);
 	ilbadm_cfg_free(&c);
+
+	/*
+	 * limits as the module keeps them: 0 when added without; a set
+	 * without one keeps it; no limit (max-conns 0) drops min-conns, and
+	 * a min-conns without a limit is 0
+	 */
+	build(&c, "service add tcp 1.2.3.4:80\n"
+		  "server add tcp 1.2.3.4:80 10.0.0.1\n"
+		  "server add tcp 1.2.3.4:80 10.0.0.2 max-conns 40 min-conns 30\n"
+		  "server add tcp 1.2.3.4:80 10.0.0.3\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.2 weight 3\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.2 max-conns 60\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.1 max-conns 5 min-conns 4\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.1 max-conns 0\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.3 min-conns 7\n");
+	s = ilbadm_cfg_svc_find(&c, &k);
+	assert_non_null(s);
+	assert_int_equal(s->nsrv, 3);
+	assert_int_equal(s->srv[0].max_conns, 0);
+	assert_int_equal(s->srv[0].min_conns, 0);
+	assert_int_equal(s->srv[0].line, 8);
+	assert_int_equal(s->srv[1].weight, 3);
+	assert_int_equal(s->srv[1].max_conns, 60);
+	assert_int_equal(s->srv[1].min_conns, 30);
+	assert_int_equal(s->srv[2].max_conns, 0);
+	assert_int_equal(s->srv[2].min_conns, 0);
+	ilbadm_cfg_free(&c);
+
+	/* the limit back: min-conns is not what it was before max-conns 0 */
+	build(&c, "service add tcp 1.2.3.4:80\n"
+		  "server add tcp 1.2.3.4:80 10.0.0.1 max-conns 100 min-conns 90\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.1 max-conns 0\n"
+		  "server set tcp 1.2.3.4:80 10.0.0.1 max-conns 50\n");
+	s = ilbadm_cfg_svc_find(&c, &k);
+	assert_non_null(s);
+	assert_int_equal(s->srv[0].max_conns, 50);
+	assert_int_equal(s->srv[0].min_conns, 0);
+	ilbadm_cfg_free(&c);
 }
 
 /* Each change's text parses back to the same command. */
@@ -653,7 +805,7 @@ static void test_format_round_trip(void **state)
 {
 	static const char node[] =
 		"service add tcp 198.51.100.1:80\n"
-		"server add tcp 198.51.100.1:80 198.18.3.101 weight 2 fwd dr state down\n"
+		"server add tcp 198.51.100.1:80 198.18.3.101 weight 2 fwd dr state down max-conns 16777216 min-conns 16777215\n"
 		"cluster join id 0x2a addr 198.18.4.1 dev eth2 weight 3 score crc8 hello-ms 50 dead-ms 200 port 7000 peer 198.18.4.2 peer 198.18.4.3 cluster 9 sync broadcast cache 5 max-weight 7 key /etc/ilb/k\n";
 	struct ilbadm_cmd back;
 	struct ilbadm_changes ch;
@@ -674,6 +826,8 @@ static void test_format_round_trip(void **state)
 		}
 	}
 	/* as save prints it */
+	assert_string_equal(fmt(&ch.v[0].undo[1]),
+			    "server add tcp 198.51.100.1:80 198.18.3.101:80 weight 2 fwd dr state down max-conns 16777216 min-conns 16777215");
 	assert_string_equal(fmt(&ch.v[1].undo[0]),
 			    "cluster join id 42 addr 198.18.4.1 dev eth2 weight 3 score crc8 hello-ms 50 dead-ms 200 port 7000 peer 198.18.4.2 peer 198.18.4.3 cluster 9 sync broadcast cache 5 max-weight 7 key /etc/ilb/k");
 	/* too small a buffer: -1 and an empty string, never half a line */
@@ -719,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_weight_change),
 		cmocka_unit_test(test_server_added_removed),
 		cmocka_unit_test(test_scheduler_change),
+		cmocka_unit_test(test_conns_limits),
 		cmocka_unit_test(test_persistence),
 		cmocka_unit_test(test_service_removed),
 		cmocka_unit_test(test_ordering),

@@ -229,6 +229,9 @@ static void test_server_add_defaults(void **state)
 	assert_false(c.has_fwd);		/* the kernel uses the service's */
 	assert_false(c.has_state);
 	assert_false(c.has_sched);
+	/* no limit: nothing sent, the kernel's 0 */
+	assert_false(c.has_max_conns);
+	assert_false(c.has_min_conns);
 }
 
 static void test_server_add_options(void **state)
@@ -283,6 +286,64 @@ static void test_server_set_del(void **state)
 
 	expect_ok("server delete udp 1.2.3.4:53 5.6.7.8", &c);
 	assert_int_equal(c.rport, 53);
+}
+
+/* Connection limits: max-conns, min-conns below it (IPVS's -x, -y). */
+static void test_server_conns(void **state)
+{
+	struct ilbadm_cmd c;
+
+	(void)state;
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 max-conns 100 min-conns 80",
+		  &c);
+	assert_int_equal(c.verb, ILBADM_VERB_ADD);
+	assert_true(c.has_max_conns);
+	assert_int_equal(c.max_conns, 100);
+	assert_true(c.has_min_conns);
+	assert_int_equal(c.min_conns, 80);
+	assert_true(c.has_weight);		/* the defaults still there */
+	assert_int_equal(c.weight, 1);
+
+	/* any order, among the other keywords */
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 min-conns 99 weight 2 max-conns 100 state down",
+		  &c);
+	assert_int_equal(c.min_conns, 99);
+	assert_int_equal(c.max_conns, 100);
+	assert_int_equal(c.weight, 2);
+	assert_int_equal(c.state, ILB_SERVER_DOWN);
+
+	/* max-conns alone: min-conns left to the kernel (3/4) */
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 max-conns 16777216", &c);
+	assert_true(c.has_max_conns);
+	assert_int_equal(c.max_conns, ILB_SERVER_CONNS_MAX);
+	assert_false(c.has_min_conns);
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 max-conns 1 min-conns 0",
+		  &c);
+	assert_true(c.has_min_conns);
+	assert_int_equal(c.min_conns, 0);
+	/* max-conns 0 is no limit; min-conns 0 is the default */
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 max-conns 0 min-conns 0",
+		  &c);
+	assert_true(c.has_max_conns && c.has_min_conns);
+	assert_int_equal(c.max_conns, 0);
+
+	/* set: only what is given; a limit alone is something to change */
+	expect_ok("server set tcp 1.2.3.4:80 5.6.7.8 max-conns 0", &c);
+	assert_int_equal(c.verb, ILBADM_VERB_SET);
+	assert_true(c.has_max_conns);
+	assert_int_equal(c.max_conns, 0);
+	assert_false(c.has_min_conns);
+	assert_false(c.has_weight || c.has_fwd || c.has_state);
+	/* min-conns alone: checked against the server's by the kernel */
+	expect_ok("server set tcp 1.2.3.4:80 5.6.7.8 min-conns 16777216", &c);
+	assert_false(c.has_max_conns);
+	assert_true(c.has_min_conns);
+	assert_int_equal(c.min_conns, ILB_SERVER_CONNS_MAX);
+	expect_ok("srv set udp 1.2.3.4:53 5.6.7.8:5353 max-conns 10 min-conns 9",
+		  &c);
+	assert_int_equal(c.rport, 5353);
+	assert_int_equal(c.max_conns, 10);
+	assert_int_equal(c.min_conns, 9);
 }
 
 static void test_conn_stats_timeout(void **state)
@@ -352,6 +413,18 @@ static void test_save_lines_round_trip(void **state)
 	assert_int_equal(c.rport, 8080);
 	assert_int_equal(c.weight, 3);
 	assert_true(c.has_fwd && c.has_state);
+	assert_false(c.has_max_conns || c.has_min_conns);
+	expect_ok("server add tcp 198.51.100.1:80 198.18.3.102:80 weight 1 fwd dr state down max-conns 1000 min-conns 800",
+		  &c);
+	assert_true(c.has_max_conns && c.has_min_conns);
+	assert_int_equal(c.max_conns, 1000);
+	assert_int_equal(c.min_conns, 800);
+	assert_int_equal(c.state, ILB_SERVER_DOWN);
+	expect_ok("server add tcp 198.51.100.1:80 198.18.3.103:80 weight 1 fwd nat state up max-conns 5",
+		  &c);
+	assert_true(c.has_max_conns);
+	assert_false(c.has_min_conns);
+	assert_int_equal(c.max_conns, 5);
 	expect_ok("timeout set tcp 900 tcpfin 120 udp 300", &c);
 	expect_ok("cluster join id 1 addr 198.18.4.1 dev eth2 weight 1 score hrw32 hello-ms 100 dead-ms 300 port 7219 cluster 1 sync targeted cache 65536 insecure",
 		  &c);
@@ -651,6 +724,53 @@ static const struct bad bad_inputs[] = {
 	  "bad weight" },
 	{ "server set tcp 1.2.3.4:80 5.6.7.8 weight", ILBADM_ERR,
 	  "missing value after \"weight\"" },
+	/* connection limits */
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns 16777217", ILBADM_ERR,
+	  "bad max-conns \"16777217\" (0..16777216)" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 max-conns 4294967296", ILBADM_ERR,
+	  "bad max-conns \"4294967296\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns -1", ILBADM_ERR,
+	  "bad max-conns \"-1\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns 1k", ILBADM_ERR,
+	  "bad max-conns \"1k\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns 0x10", ILBADM_ERR,
+	  "bad max-conns" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 max-conns 10 min-conns 16777217",
+	  ILBADM_ERR, "bad min-conns \"16777217\" (0..16777216)" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 min-conns x", ILBADM_ERR,
+	  "bad min-conns \"x\"" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 max-conns", ILBADM_ERR,
+	  "server set: missing value after \"max-conns\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns 10 min-conns", ILBADM_ERR,
+	  "server add: missing value after \"min-conns\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns 10 min-conns 10",
+	  ILBADM_ERR, "server add: min-conns 10 must be less than max-conns 10" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 min-conns 11 max-conns 10",
+	  ILBADM_ERR, "server set: min-conns 11 must be less than max-conns 10" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 max-conns 16777216 min-conns 16777216",
+	  ILBADM_ERR, "min-conns 16777216 must be less than max-conns 16777216" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 min-conns 5", ILBADM_ERR,
+	  "server add: min-conns 5 needs a max-conns above it (max-conns 0: no limit)" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns 0 min-conns 5", ILBADM_ERR,
+	  "server add: min-conns 5 needs a max-conns above it" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 max-conns 0 min-conns 1", ILBADM_ERR,
+	  "server set: min-conns 1 needs a max-conns above it" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max-conns 1 max-conns 2", ILBADM_ERR,
+	  "server add: \"max-conns\" given twice" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 min-conns 1 max-conns 9 min-conns 2",
+	  ILBADM_ERR, "server set: \"min-conns\" given twice" },
+	{ "server del tcp 1.2.3.4:80 5.6.7.8 max-conns 1", ILBADM_ERR,
+	  "server del: unexpected argument \"max-conns\"" },
+	{ "service add tcp 1.2.3.4:80 max-conns 5", ILBADM_ERR,
+	  "service add: unknown argument \"max-conns\"" },
+	{ "service set tcp 1.2.3.4:80 min-conns 5", ILBADM_ERR,
+	  "unknown argument \"min-conns\"" },
+	{ "cluster set max-conns 5", ILBADM_ERR,
+	  "cluster set: unknown argument \"max-conns\"" },
+	{ "server add tcp 1.2.3.4:80 5.6.7.8 max_conns 5", ILBADM_ERR,
+	  "unknown argument \"max_conns\"" },
+	{ "server set tcp 1.2.3.4:80 5.6.7.8 max-conn 5", ILBADM_ERR,
+	  "unknown argument \"max-conn\"" },
 	/* protocols */
 	{ "service add icmp 1.2.3.4:80", ILBADM_ERR,
 	  "bad protocol \"icmp\" (tcp or udp)" },
@@ -715,7 +835,7 @@ static const struct bad bad_inputs[] = {
 	/* nothing to do, or too much */
 	{ "service set tcp 1.2.3.4:80", ILBADM_ERR, "nothing to change" },
 	{ "server set tcp 1.2.3.4:80 5.6.7.8", ILBADM_ERR,
-	  "nothing to change" },
+	  "server set: nothing to change (weight, fwd, state, max-conns, min-conns)" },
 	{ "timeout set", ILBADM_ERR, "nothing to change" },
 	{ "service del tcp 1.2.3.4:80 sched rr", ILBADM_ERR,
 	  "unexpected argument \"sched\"" },
@@ -1031,12 +1151,17 @@ static void test_parse_resets_cmd(void **state)
 	struct ilbadm_cmd c;
 
 	(void)state;
-	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 fwd dr state down", &c);
+	expect_ok("server add tcp 1.2.3.4:80 5.6.7.8 fwd dr state down max-conns 9 min-conns 3",
+		  &c);
 	expect_ok("stats show", &c);
 	assert_false(c.has_fwd);
 	assert_false(c.has_state);
 	assert_false(c.has_svc);
 	assert_false(c.has_weight);
+	assert_false(c.has_max_conns);
+	assert_false(c.has_min_conns);
+	assert_int_equal(c.max_conns, 0);
+	assert_int_equal(c.min_conns, 0);
 
 	expect_ok("cluster join id 5 addr 1.2.3.4 dev eth0 peer 1.2.3.5 sync broadcast max-weight 9 key /k",
 		  &c);
@@ -1465,6 +1590,7 @@ int main(void)
 		cmocka_unit_test(test_server_add_defaults),
 		cmocka_unit_test(test_server_add_options),
 		cmocka_unit_test(test_server_set_del),
+		cmocka_unit_test(test_server_conns),
 		cmocka_unit_test(test_conn_stats_timeout),
 		cmocka_unit_test(test_no_verb_objects),
 		cmocka_unit_test(test_cluster_join_minimal),

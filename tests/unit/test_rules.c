@@ -230,6 +230,53 @@ static void test_transfer_from_standalone(void **state)
 	assert_int_equal(x.to[1], 2);
 }
 
+/*
+ * max-conns: a server's count climbs from 0 past its limit and falls back
+ * to 0; it is overloaded from max on and until the count is below min
+ * (3/4 of max when min is 0), and never without a limit.
+ */
+static void test_overloaded(void **state)
+{
+	static const uint32_t lim[][3] = {	/* max, min, effective min */
+		{ 100, 0, 75 }, { 100, 50, 50 }, { 100, 99, 99 }, { 1, 0, 1 },
+		{ 4, 0, 3 }, { 16777216, 0, 12582912 },
+	};
+	unsigned int i;
+	uint32_t n, top;
+	int was;
+
+	(void)state;
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		uint32_t max = lim[i][0], min = lim[i][1], eff = lim[i][2];
+
+		top = max + 10;
+		was = 0;
+		for (n = 0; n <= top; n += max > 1000 ? 4093 : 1) {
+			was = ilb_rule_overloaded(was, n, max, min);
+			if (was != (n >= max))
+				fail_msg("max %u: at %u climbing, overloaded %d",
+					 max, n, was);
+		}
+		was = ilb_rule_overloaded(was, top, max, min);
+		assert_true(was);
+		for (n = top; ; n -= max > 1000 ? 4093 : 1) {
+			was = ilb_rule_overloaded(was, n, max, min);
+			if (was != (n >= eff))
+				fail_msg("max %u min %u: at %u falling, overloaded %d",
+					 max, min, n, was);
+			if (n < (max > 1000 ? 4093U : 1U))
+				break;
+		}
+		/* once below min, it stays open on the way up to max */
+		was = ilb_rule_overloaded(0, eff, max, min);
+		assert_int_equal(was, eff >= max);
+	}
+	for (n = 0; n < 100; n++) {
+		assert_false(ilb_rule_overloaded(0, n * 1000003, 0, 0));
+		assert_false(ilb_rule_overloaded(1, n * 1000003, 0, 5));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_take_copy),
 		cmocka_unit_test(test_transfer_plan),
 		cmocka_unit_test(test_transfer_from_standalone),
+		cmocka_unit_test(test_overloaded),
 	};
 
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);

@@ -251,6 +251,32 @@ static struct ilb_prec good_prec(unsigned int i)
 	return r;
 }
 
+/*
+ * A valid connection count record, different for every @i: both
+ * protocols, both families (every third is IPv6), counts up to the cap.
+ */
+static struct ilb_crec good_crec(unsigned int i)
+{
+	struct ilb_crec r = {
+		.proto = i % 2 ? 17 : 6,
+		.family = i % 3 == 2 ? ILB_WIRE_AF_INET6 : ILB_WIRE_AF_INET,
+		.vport = htons((uint16_t)(80 + i)),
+		.rport = htons((uint16_t)(8080 + i)),
+		.active = i % 4 == 3 ? ILB_WIRE_COUNT_MAX : 1000 * i,
+		.inactive = i % 5 == 4 ? 0 : 7 * i + 1,
+	};
+
+	if (r.family == ILB_WIRE_AF_INET) {
+		set_v4(r.vaddr, 0xc6336401);		/* 198.51.100.1 */
+		set_v4(r.raddr, 0xc0000264 + i);	/* 192.0.2.100 + i */
+	} else {
+		set_v6(r.vaddr, "2001:db8:100::1");
+		set_v6(r.raddr, "2001:db8:200::10");
+		r.raddr[15] = (uint8_t)i;
+	}
+	return r;
+}
+
 static uint32_t mk_sync_h(uint8_t *b, const struct ilb_msg_hdr *h,
 			  uint32_t session, uint32_t seq,
 			  const struct ilb_rec *r, unsigned int nrecs)
@@ -470,6 +496,7 @@ static uint32_t reencode(const struct ilb_msg *m, uint8_t *out)
 {
 	uint32_t n = ilb_wire_put_hdr(out, &m->hdr), off = 0;
 	struct ilb_prec pr;
+	struct ilb_crec cr;
 	struct ilb_rec r;
 
 	if (m->hdr.tag)
@@ -485,6 +512,9 @@ static uint32_t reencode(const struct ilb_msg *m, uint8_t *out)
 		off = 0;
 		while (ilb_wire_persist_next(m, &off, &pr))
 			n += ilb_wire_put_persist(out + n, &pr);
+		off = 0;
+		while (ilb_wire_count_next(m, &off, &cr))
+			n += ilb_wire_put_count(out + n, &cr);
 		if (m->sync.has_ack)
 			n += ilb_wire_put_ack_rec(out + n, &m->sync.ack);
 		break;
@@ -500,16 +530,17 @@ static uint32_t reencode(const struct ilb_msg *m, uint8_t *out)
 /*
  * What reencode() must give for the accepted message @msg: its header
  * and fixed part, then for a hello its ADDR and KEYS records, for a sync
- * its CONN records, then its PERSIST records, then its ACK record, in that
- * order, the others left out. Walks the records itself (independently of
+ * its CONN records, then its PERSIST, then its COUNT records, then its ACK
+ * record, in that order, the others left out. Walks the records itself (independently of
  * wire.c) and counts them.
  */
 static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 			  uint8_t *out, unsigned int *nconn,
-			  unsigned int *npersist, unsigned int *nunknown)
+			  unsigned int *npersist, unsigned int *ncount,
+			  unsigned int *nunknown)
 {
 	static const uint8_t sync_order[] = {
-		ILB_RT_CONN, ILB_RT_PERSIST, ILB_RT_ACK,
+		ILB_RT_CONN, ILB_RT_PERSIST, ILB_RT_COUNT, ILB_RT_ACK,
 	};
 	static const uint8_t hello_order[] = { ILB_RT_ADDR, ILB_RT_KEYS };
 	uint32_t hl = (uint32_t)(m->body - msg), len = m->body_len;
@@ -519,6 +550,7 @@ static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 
 	*nconn = 0;
 	*npersist = 0;
+	*ncount = 0;
 	*nunknown = 0;
 	memcpy(out, msg, hl);
 	n = hl;
@@ -535,7 +567,7 @@ static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 	assert_true(len >= fixed);
 	memcpy(out + n, p, fixed);
 	n += fixed;
-	for (pass = 0; pass < (m->hdr.type == ILB_MSG_SYNC ? 3U : 2U); pass++) {
+	for (pass = 0; pass < (m->hdr.type == ILB_MSG_SYNC ? 4U : 2U); pass++) {
 		for (off = fixed; off < len; off += 2 + p[off + 1]) {
 			uint8_t t = p[off];
 
@@ -546,6 +578,8 @@ static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 					(*nconn)++;
 				else if (t == ILB_RT_PERSIST)
 					(*npersist)++;
+				else if (t == ILB_RT_COUNT)
+					(*ncount)++;
 				else if (t != ILB_RT_ACK)
 					(*nunknown)++;
 			}
@@ -566,14 +600,16 @@ static uint32_t canonical(const uint8_t *msg, const struct ilb_msg *m,
 static void check_reencode(const uint8_t *msg, const struct ilb_msg *m)
 {
 	static uint8_t out[BUF_LEN], want[BUF_LEN];
-	unsigned int nconn, npersist, nunknown;
-	uint32_t n = canonical(msg, m, want, &nconn, &npersist, &nunknown);
+	unsigned int nconn, npersist, ncount, nunknown;
+	uint32_t n = canonical(msg, m, want, &nconn, &npersist, &ncount,
+			       &nunknown);
 
 	assert_int_equal(reencode(m, out), n);
 	assert_memory_equal(out, want, n);
 	if (m->hdr.type == ILB_MSG_SYNC) {
 		assert_int_equal(m->sync.nconn, nconn);
 		assert_int_equal(m->sync.npersist, npersist);
+		assert_int_equal(m->sync.ncount, ncount);
 		assert_int_equal(m->sync.nunknown, nunknown);
 	}
 }
@@ -2700,6 +2736,154 @@ static void test_persist_record(void **state)
 	}
 }
 
+/* A sync of a CONN record and the count records @r. */
+static uint32_t mk_sync_crec(uint8_t *b, const struct ilb_crec *r,
+			     unsigned int nrecs)
+{
+	struct ilb_rec c = good_rec(0);
+	uint32_t n = mk_sync(b, &c, 1);
+	unsigned int i;
+
+	for (i = 0; i < nrecs; i++)
+		n += ilb_wire_put_count(b + n, &r[i]);
+	return n;
+}
+
+static void expect_crec_at(const struct ilb_crec *r, int want, int line)
+{
+	struct ilb_crec recs[3] = { good_crec(0), *r, good_crec(1) };
+	uint8_t b[BUF_LEN];
+
+	if (ilb_wire_crec_check(r) != want)
+		fail_msg("line %d: crec_check gave %d, want %d", line,
+			 ilb_wire_crec_check(r), want);
+	expect_at(b, mk_sync_crec(b, recs, 3), want, line);
+}
+
+#define EXPECT_CREC(r, want) expect_crec_at(r, want, __LINE__)
+
+/*
+ * COUNT records: every field round-trips in both families, with the
+ * exact bytes of the format; a count above the cap, a zero address or
+ * port, a wrong length or protocol is refused with the whole message;
+ * never in a hello. The reserved HEALTH type is skipped as unknown.
+ */
+static void test_count_record(void **state)
+{
+	static const uint8_t want4[] = {	/* good_crec(1) */
+		ILB_RT_COUNT, ILB_WIRE_COUNT4_LEN,
+		17, ILB_WIRE_AF_INET, 0x00, 81, 0x1f, 0x91,
+		0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x08,
+		198, 51, 100, 1, 192, 0, 2, 101,
+	};
+	struct ilb_crec in[30], out, r;
+	uint8_t b[BUF_LEN], *copy;
+	unsigned int i, n4 = 0, n6 = 0;
+	uint32_t len, off = 0;
+	struct ilb_msg m;
+
+	(void)state;
+	for (i = 0; i < 30; i++) {
+		in[i] = good_crec(i);
+		assert_int_equal(ilb_wire_crec_check(&in[i]), ILB_WIRE_OK);
+	}
+	len = mk_sync_crec(b, in, 30);
+	assert_true(len <= ILB_WIRE_MAX_LEN);
+	assert_int_equal(parse_copy(b, len, &m, &copy), ILB_WIRE_OK);
+	assert_int_equal(m.sync.nconn, 1);
+	assert_int_equal(m.sync.ncount, 30);
+	assert_int_equal(m.sync.nunknown, 0);
+	for (i = 0; ilb_wire_count_next(&m, &off, &out); i++) {
+		unsigned int n = out.family == ILB_WIRE_AF_INET6 ? 16 : 4;
+
+		assert_int_equal(out.proto, in[i].proto);
+		assert_int_equal(out.family, in[i].family);
+		assert_int_equal(out.vport, in[i].vport);
+		assert_int_equal(out.rport, in[i].rport);
+		assert_int_equal(out.active, in[i].active);
+		assert_int_equal(out.inactive, in[i].inactive);
+		assert_memory_equal(out.vaddr, in[i].vaddr, n);
+		assert_memory_equal(out.raddr, in[i].raddr, n);
+		n4 += n == 4;
+		n6 += n == 16;
+	}
+	assert_int_equal(i, 30);
+	assert_true(n4 && n6);
+	check_reencode(copy, &m);
+	free(copy);
+	r = good_crec(1);
+	assert_int_equal(ilb_wire_put_count(b, &r), sizeof(want4));
+	assert_memory_equal(b, want4, sizeof(want4));
+	r = good_crec(2);
+	assert_int_equal(ilb_wire_put_count(b, &r),
+			 ILB_WIRE_TLV_HDR + ILB_WIRE_COUNT6_LEN);
+
+	r = good_crec(0);
+	r.proto = 1;
+	EXPECT_CREC(&r, ILB_WIRE_EFIELD);
+	r = good_crec(0);
+	r.family = 5;
+	assert_int_not_equal(ilb_wire_crec_check(&r), ILB_WIRE_OK);
+	r = good_crec(0);
+	r.active = ILB_WIRE_COUNT_MAX + 1;
+	EXPECT_CREC(&r, ILB_WIRE_EFIELD);
+	r = good_crec(0);
+	r.inactive = 0xffffffff;
+	EXPECT_CREC(&r, ILB_WIRE_EFIELD);
+	r.inactive = ILB_WIRE_COUNT_MAX;
+	EXPECT_CREC(&r, ILB_WIRE_OK);
+	r = good_crec(0);
+	memset(r.vaddr, 0, sizeof(r.vaddr));
+	EXPECT_CREC(&r, ILB_WIRE_EFIELD);
+	r = good_crec(2);
+	memset(r.raddr, 0, sizeof(r.raddr));
+	EXPECT_CREC(&r, ILB_WIRE_EFIELD);
+	r = good_crec(0);
+	r.vport = 0;
+	EXPECT_CREC(&r, ILB_WIRE_EFIELD);
+	r = good_crec(0);
+	r.rport = 0;
+	EXPECT_CREC(&r, ILB_WIRE_EFIELD);
+	r = good_crec(0);
+	r.active = 0;
+	r.inactive = 0;
+	EXPECT_CREC(&r, ILB_WIRE_OK);		/* a count back to 0 */
+	/* lengths: one byte short or long, or of the other family */
+	r = good_crec(0);
+	len = mk_sync_crec(b, &r, 1);
+	b[len - ILB_WIRE_COUNT4_LEN - 1] = ILB_WIRE_COUNT4_LEN - 1;
+	EXPECT(b, len - 1, ILB_WIRE_EFIELD);
+	b[len - ILB_WIRE_COUNT4_LEN - 1] = ILB_WIRE_COUNT4_LEN + 1;
+	b[len] = 0;
+	EXPECT(b, len + 1, ILB_WIRE_EFIELD);
+	b[len - ILB_WIRE_COUNT4_LEN - 1] = ILB_WIRE_COUNT4_LEN;
+	b[len - ILB_WIRE_COUNT4_LEN + 1] = ILB_WIRE_AF_INET6;
+	EXPECT(b, len, ILB_WIRE_EFIELD);
+	/* never in a hello */
+	{
+		struct ilb_msg_hello he = good_hello();
+
+		len = mk_hello(b, &he);
+		len += ilb_wire_put_count(b + len, &in[0]);
+		EXPECT(b, len, ILB_WIRE_EFIELD);
+	}
+	/* HEALTH is reserved: skipped and counted, in a sync and a hello */
+	r = good_crec(0);
+	len = mk_sync_crec(b, &r, 1);
+	len += put_rec(b + len, ILB_RT_HEALTH, 5, NULL);
+	assert_int_equal(parse_copy(b, len, &m, &copy), ILB_WIRE_OK);
+	assert_int_equal(m.sync.ncount, 1);
+	assert_int_equal(m.sync.nunknown, 1);
+	free(copy);
+	{
+		struct ilb_msg_hello he = good_hello();
+
+		len = mk_hello(b, &he);
+		len += put_rec(b + len, ILB_RT_HEALTH, 3, NULL);
+		EXPECT(b, len, ILB_WIRE_OK);
+	}
+}
+
 /* A sync carries at most one ACK record, checked like an ACK body. */
 static void test_sync_ack_record(void **state)
 {
@@ -2756,7 +2940,7 @@ static void test_sync_ack_record(void **state)
 	b[n] = 0;
 	EXPECT(b, n + 1, ILB_WIRE_EFIELD);
 	/* never in a hello, valid or not (test_hello_records too) */
-	assert_int_equal(ILB_RT_PERSIST + 1, __ILB_RT_MAX);
+	assert_int_equal(ILB_RT_HEALTH + 1, __ILB_RT_MAX);
 	a.flags = 0;
 	for (k = 0; k < 2; k++) {
 		struct ilb_msg_hello he = good_hello();
@@ -2874,6 +3058,17 @@ static uint32_t fuzz_base(uint8_t *b, unsigned int k)
 				n += put_rec(b + n, UNKNOWN_RT(), l, NULL);
 				continue;
 			}
+			if (rnd() % 7 == 0) {
+				struct ilb_crec cr;
+
+				cr = good_crec((unsigned int)rnd() % 64);
+				if (n + ILB_WIRE_TLV_HDR + (cr.family == 6 ?
+				    ILB_WIRE_COUNT6_LEN : ILB_WIRE_COUNT4_LEN) >
+				    CTRL_MAX)
+					break;
+				n += ilb_wire_put_count(b + n, &cr);
+				continue;
+			}
 			if (rnd() % 6 == 0) {
 				struct ilb_prec pr;
 
@@ -2941,8 +3136,9 @@ static uint32_t fuzz_mutate(uint8_t *b, uint32_t len, uint32_t max)
 static void test_mutation_fuzz(void **state)
 {
 	unsigned long ok[__ILB_MSG_MAX] = { 0 }, err = 0, it, unk = 0, acks = 0;
-	unsigned long npst = 0;
+	unsigned long npst = 0, ncnt = 0;
 	static uint8_t b[BUF_LEN];
+	struct ilb_crec cr;
 	struct ilb_prec pr;
 	struct ilb_msg m;
 	struct ilb_rec r;
@@ -2992,8 +3188,15 @@ static void test_mutation_fuzz(void **state)
 						 ILB_WIRE_OK);
 			assert_int_equal(i, m.sync.npersist);
 			npst += m.sync.npersist;
+			off = 0;
+			for (i = 0; ilb_wire_count_next(&m, &off, &cr); i++)
+				assert_int_equal(ilb_wire_crec_check(&cr),
+						 ILB_WIRE_OK);
+			assert_int_equal(i, m.sync.ncount);
+			ncnt += m.sync.ncount;
 			assert_true(m.sync.nconn + m.sync.npersist +
-				    m.sync.nunknown + m.sync.has_ack >= 1);
+				    m.sync.ncount + m.sync.nunknown +
+				    m.sync.has_ack >= 1);
 			unk += m.sync.nunknown;
 			acks += m.sync.has_ack;
 		}
@@ -3002,10 +3205,11 @@ static void test_mutation_fuzz(void **state)
 		check_reencode(copy, &m);
 		free(copy);
 	}
-	print_message("# fuzz: %lu iterations, %lu rejected, accepted hello %lu sync %lu ack %lu fwd %lu, unknown sync records %lu, sync with an ack %lu, persistence records %lu\n",
+	print_message("# fuzz: %lu iterations, %lu rejected, accepted hello %lu sync %lu ack %lu fwd %lu, unknown sync records %lu, sync with an ack %lu, persistence records %lu, count records %lu\n",
 		      FUZZ_ITERS + 0UL, err, ok[ILB_MSG_HELLO], ok[ILB_MSG_SYNC],
-		      ok[ILB_MSG_ACK], ok[ILB_MSG_FWD], unk, acks, npst);
+		      ok[ILB_MSG_ACK], ok[ILB_MSG_FWD], unk, acks, npst, ncnt);
 	assert_true(npst > 0);
+	assert_true(ncnt > 0);
 	/* both outcomes are common, so both paths really ran */
 	for (i = ILB_MSG_HELLO; i < __ILB_MSG_MAX; i++)
 		assert_true(ok[i] > FUZZ_ITERS / 100);
@@ -3047,6 +3251,7 @@ int main(void)
 		cmocka_unit_test(test_golden_doc),
 		cmocka_unit_test(test_sync_ack_record),
 		cmocka_unit_test(test_persist_record),
+		cmocka_unit_test(test_count_record),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_mutation_fuzz),
 	};

@@ -140,6 +140,9 @@ static int node_services(struct ilbadm_nl *nl, struct ilbadm_cfg *node)
 			cr->weight = r->weight;
 			cr->fwd = r->fwd;
 			cr->state = r->state;
+			/* as save: a min-conns without a limit is none */
+			cr->max_conns = r->max_conns;
+			cr->min_conns = r->max_conns ? r->min_conns : 0;
 			cr->conns = r->active + r->inactive;
 		}
 	}

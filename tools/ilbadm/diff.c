@@ -10,7 +10,7 @@
  *   1. service add        new services, before their servers
  *   2. service set        scheduler and forwarding in place
  *   3. server add         new servers, before the old ones go
- *   4. server set         weight, forwarding, state in place
+ *   4. server set         weight, forwarding, state, limits in place
  *   5. server del         servers gone from services that stay
  *   6. service del        services gone, with their servers: one line
  *   7. timeout set        what FILE gives that differs
@@ -303,6 +303,7 @@ static int cfg_server(struct ilbadm_cfg *c, const struct ilbadm_cmd *cmd,
 	struct ilbadm_cfg_svc *s = ilbadm_cfg_svc_find(c, &cmd->svc);
 	char k[KEY_STR], a[AP_STR];
 	struct ilbadm_cfg_srv *r;
+	uint32_t max, min;
 	uint8_t fwd;
 
 	key_str(&cmd->svc, k, sizeof(k));
@@ -329,6 +330,17 @@ static int cfg_server(struct ilbadm_cfg *c, const struct ilbadm_cmd *cmd,
 		return ilbadm_fail(err, len,
 			    "server %s %s: direct routing cannot change the port",
 			    k, a);
+	/*
+	 * And ilb_server_set_limits()'s: what a set does not give stays the
+	 * server's (a new one has none); a min-conns must be below a limit,
+	 * and without one (max-conns 0) it is 0.
+	 */
+	max = cmd->has_max_conns ? cmd->max_conns : r ? r->max_conns : 0;
+	min = cmd->has_min_conns ? cmd->min_conns : r ? r->min_conns : 0;
+	if (max && min >= max)
+		return ilbadm_fail(err, len,
+			    "server %s %s: min-conns %u must be less than max-conns %u",
+			    k, a, min, max);
 	if (!r) {
 		r = ilbadm_cfg_srv_add(s, cmd->raddr, cmd->rport);
 		if (!r)
@@ -340,6 +352,8 @@ static int cfg_server(struct ilbadm_cfg *c, const struct ilbadm_cmd *cmd,
 		r->weight = cmd->weight;
 	if (cmd->has_state)
 		r->state = cmd->state;
+	r->max_conns = max;
+	r->min_conns = max ? min : 0;
 	r->fwd = fwd;
 	r->line = line;
 	return 0;
@@ -608,6 +622,11 @@ static void cmd_srv_add(struct ilbadm_cmd *c, const struct ilbadm_svc_key *k,
 	c->weight = r->weight;
 	c->fwd = r->fwd;
 	c->state = r->state;
+	/* limits: as save, only a limit there is */
+	c->has_max_conns = r->max_conns != 0;
+	c->max_conns = r->max_conns;
+	c->has_min_conns = r->max_conns && r->min_conns;
+	c->min_conns = r->min_conns;
 }
 
 static int ph_svc_add(struct diff *d)
@@ -711,7 +730,9 @@ static int ph_srv_set(struct diff *d)
 			r = &s->srv[j];
 			o = ilbadm_cfg_srv_find(n, r->addr, r->port);
 			if (!o || (o->weight == r->weight && o->fwd == r->fwd &&
-				   o->state == r->state))
+				   o->state == r->state &&
+				   o->max_conns == r->max_conns &&
+				   o->min_conns == r->min_conns))
 				continue;
 			cmd_srv(&c, ILBADM_VERB_SET, &s->key, r);
 			cmd_srv(&u, ILBADM_VERB_SET, &s->key, r);
@@ -729,6 +750,20 @@ static int ph_srv_set(struct diff *d)
 				c.has_state = u.has_state = true;
 				c.state = r->state;
 				u.state = o->state;
+			}
+			/*
+			 * The limits together, in one request: the module
+			 * checks min-conns against the new max-conns, and a
+			 * max-conns 0 (no limit) goes with min-conns 0.
+			 */
+			if (o->max_conns != r->max_conns ||
+			    o->min_conns != r->min_conns) {
+				c.has_max_conns = u.has_max_conns = true;
+				c.has_min_conns = u.has_min_conns = true;
+				c.max_conns = r->max_conns;
+				c.min_conns = r->min_conns;
+				u.max_conns = o->max_conns;
+				u.min_conns = o->min_conns;
 			}
 			if (emit1(d, &c, r->line, &u))
 				return -1;
@@ -1121,6 +1156,10 @@ int ilbadm_cmd_format(const struct ilbadm_cmd *c, char *buf, size_t len)
 		if (c->has_state)
 			put_name(&f, "state", ilbadm_state_name(c->state),
 				 c->state);
+		if (c->has_max_conns)
+			put(&f, " max-conns %u", c->max_conns);
+		if (c->has_min_conns)
+			put(&f, " min-conns %u", c->min_conns);
 		break;
 	case ILBADM_OBJ_TIMEOUT:
 		if (c->has_tcp)

@@ -21,6 +21,8 @@ struct ilbadm_cfg_srv {
 	uint32_t weight;
 	uint8_t fwd;			/* enum ilb_fwd */
 	uint8_t state;			/* enum ilb_server_state */
+	uint32_t max_conns;		/* 0: no limit */
+	uint32_t min_conns;		/* 0: 3/4 of max_conns; 0 if no limit */
 	uint32_t conns;			/* node: active + inactive; FILE: 0 */
 	unsigned int line;
 };

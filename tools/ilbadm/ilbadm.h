@@ -25,6 +25,15 @@ struct ilbadm_srv {
 	uint8_t state;
 	uint32_t active;
 	uint32_t inactive;
+	/*
+	 * An older module reports none of these: no limit (0), not
+	 * overloaded, and the cluster's counts are the node's own.
+	 */
+	uint32_t max_conns;		/* 0: no limit */
+	uint32_t min_conns;		/* 0: 3/4 of max_conns */
+	uint32_t cl_active;		/* across the cluster: own + others' */
+	uint32_t cl_inactive;
+	bool overloaded;		/* at max_conns: no new connections */
 	struct ilbadm_cnt st;
 };
 

@@ -120,6 +120,12 @@ void ilbadm_json_uint(struct ilbadm_json *j, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
+void ilbadm_json_bool(struct ilbadm_json *j, bool v)
+{
+	sep(j);
+	fputs(v ? "true" : "false", j->f);
+}
+
 void ilbadm_json_milli(struct ilbadm_json *j, uint64_t v)
 {
 	sep(j);
@@ -142,6 +148,12 @@ void ilbadm_json_kv_uint(struct ilbadm_json *j, const char *key, uint64_t v)
 {
 	ilbadm_json_key(j, key);
 	ilbadm_json_uint(j, v);
+}
+
+void ilbadm_json_kv_bool(struct ilbadm_json *j, const char *key, bool v)
+{
+	ilbadm_json_key(j, key);
+	ilbadm_json_bool(j, v);
 }
 
 void ilbadm_json_kv_milli(struct ilbadm_json *j, const char *key, uint64_t v)

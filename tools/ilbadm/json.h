@@ -27,6 +27,7 @@ void ilbadm_json_arr_close(struct ilbadm_json *j);
 void ilbadm_json_key(struct ilbadm_json *j, const char *key);
 void ilbadm_json_str(struct ilbadm_json *j, const char *s);
 void ilbadm_json_uint(struct ilbadm_json *j, uint64_t v);
+void ilbadm_json_bool(struct ilbadm_json *j, bool v);
 /* v thousandths as a number with three decimals: 331 is 0.331. */
 void ilbadm_json_milli(struct ilbadm_json *j, uint64_t v);
 /* Ends the document with a newline (after the outermost close). */
@@ -36,6 +37,7 @@ void ilbadm_json_end(struct ilbadm_json *j);
 void ilbadm_json_kv_str(struct ilbadm_json *j, const char *key,
 			const char *s);
 void ilbadm_json_kv_uint(struct ilbadm_json *j, const char *key, uint64_t v);
+void ilbadm_json_kv_bool(struct ilbadm_json *j, const char *key, bool v);
 void ilbadm_json_kv_milli(struct ilbadm_json *j, const char *key, uint64_t v);
 
 /* Writes s as a quoted, escaped JSON string. */

@@ -79,6 +79,8 @@ static const struct word verbs[] = {
 #define KW_PERSIST	(1U << 21)
 #define KW_NETMASK	(1U << 22)
 #define KW_GROUP	(1U << 23)
+#define KW_MAX_CONNS	(1U << 24)
+#define KW_MIN_CONNS	(1U << 25)
 
 static const struct word keywords[] = {
 	{ "sched", KW_SCHED },
@@ -105,6 +107,8 @@ static const struct word keywords[] = {
 	{ "persist", KW_PERSIST },
 	{ "netmask", KW_NETMASK },
 	{ "group", KW_GROUP },
+	{ "max-conns", KW_MAX_CONNS },
+	{ "min-conns", KW_MIN_CONNS },
 	{ NULL, 0 }
 };
 
@@ -655,6 +659,18 @@ static int parse_keywords(int argc, char *const argv[], int i,
 			r = ilbadm_parse_state(v, &c->state, err, len);
 			c->has_state = true;
 			break;
+		case KW_MAX_CONNS:
+			r = ilbadm_parse_u32(v, "max-conns", 0,
+					     ILB_SERVER_CONNS_MAX,
+					     &c->max_conns, err, len);
+			c->has_max_conns = true;
+			break;
+		case KW_MIN_CONNS:
+			r = ilbadm_parse_u32(v, "min-conns", 0,
+					     ILB_SERVER_CONNS_MAX,
+					     &c->min_conns, err, len);
+			c->has_min_conns = true;
+			break;
 		case KW_TCP:
 			r = ilbadm_parse_u32(v, "tcp timeout", 1,
 					     ILB_TIMEOUT_MAX, &c->tcp, err,
@@ -815,6 +831,32 @@ static int parse_service(int argc, char *const argv[], int i,
 	}
 }
 
+/*
+ * A non-zero min-conns must be below max-conns: that of the command, or on
+ * add the default 0. Without a limit (max-conns 0) the module would keep
+ * min-conns 0 without a word: refused here instead. A set without
+ * max-conns is checked by the module against the server's.
+ */
+static int check_conns(const struct ilbadm_cmd *c, char *err, size_t len)
+{
+	const char *name = ilbadm_cmd_name(c);
+
+	if (!c->has_min_conns || !c->min_conns ||
+	    (!c->has_max_conns && c->verb != ILBADM_VERB_ADD))
+		return 0;
+	if (!c->has_max_conns || !c->max_conns)
+		return ilbadm_fail(err, len,
+			    "%s: min-conns %u needs a max-conns above it (max-conns 0: no limit)",
+			    name, c->min_conns);
+	if (c->min_conns >= c->max_conns)
+		return ilbadm_fail(err, len,
+			    "%s: min-conns %u must be less than max-conns %u",
+			    name, c->min_conns, c->max_conns);
+	return 0;
+}
+
+#define KW_SERVER (KW_WEIGHT | KW_FWD | KW_STATE | KW_MAX_CONNS | KW_MIN_CONNS)
+
 static int parse_server(int argc, char *const argv[], int i,
 			struct ilbadm_cmd *c, char *err, size_t len)
 {
@@ -824,13 +866,15 @@ static int parse_server(int argc, char *const argv[], int i,
 	switch (c->verb) {
 	case ILBADM_VERB_ADD:
 	case ILBADM_VERB_SET:
-		if (parse_keywords(argc, argv, i,
-				   KW_WEIGHT | KW_FWD | KW_STATE, c, err, len))
+		if (parse_keywords(argc, argv, i, KW_SERVER, c, err, len))
 			return -1;
 		if (c->verb == ILBADM_VERB_SET && !c->has_weight &&
-		    !c->has_fwd && !c->has_state)
+		    !c->has_fwd && !c->has_state && !c->has_max_conns &&
+		    !c->has_min_conns)
 			return ilbadm_fail(err, len,
-				    "server set: nothing to change (weight, fwd, state)");
+				    "server set: nothing to change (weight, fwd, state, max-conns, min-conns)");
+		if (check_conns(c, err, len))
+			return -1;
 		if (c->verb == ILBADM_VERB_ADD && !c->has_weight) {
 			c->has_weight = true;
 			c->weight = 1;

@@ -59,8 +59,9 @@ struct ilbadm_svc_key {
 /*
  * One parsed command. The has_* flags say which optional values are to be
  * sent to the kernel: "add" fills in the defaults (service: sched rr, fwd
- * nat; server: weight 1), "set" only what the user gave. "cluster join"
- * sends only what the user gave too: the kernel has the defaults.
+ * nat; server: weight 1, but no max-conns or min-conns: the kernel's 0 is
+ * no limit), "set" only what the user gave. "cluster join" sends only what
+ * the user gave too: the kernel has the defaults.
  */
 struct ilbadm_cmd {
 	enum ilbadm_obj obj;
@@ -88,6 +89,11 @@ struct ilbadm_cmd {
 	uint32_t weight;		/* a server's, or (cluster) the member's */
 	bool has_state;
 	uint8_t state;			/* enum ilb_server_state */
+	/* server: connection limits, 0..ILB_SERVER_CONNS_MAX */
+	bool has_max_conns;
+	uint32_t max_conns;		/* 0 = no limit */
+	bool has_min_conns;
+	uint32_t min_conns;		/* 0 = 3/4 of max_conns */
 
 	/* timeout set */
 	bool has_tcp, has_tcpfin, has_udp;

@@ -6,9 +6,10 @@
  * byte-identical: services sorted by protocol, address and port, then every
  * server sorted by service, address and port, then the timeouts, then the
  * cluster membership if the node has joined one; every value spelled out
- * (sched and fwd of services; weight, fwd and state of servers; every
- * option of the join but peers, which appear sorted and only if there are
- * some, and max-weight, only if it is not the largest) and always numeric.
+ * (sched and fwd of services; weight, fwd and state of servers, and their
+ * max-conns and min-conns only if they are not 0; every option of the join
+ * but peers, which appear sorted and only if there are some, and
+ * max-weight, only if it is not the largest) and always numeric.
  * The join comes last so that a restored node takes its share of the
  * connections only once it has its services.
  *
@@ -146,7 +147,7 @@ int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 		ilbadm_key_str(&s->key, k, sizeof(k));
 		for (j = 0; j < s->nsrv; j++) {
 			r = &s->srv[j];
-			printf("server add %s %s weight %u fwd %s state %s\n", k,
+			printf("server add %s %s weight %u fwd %s state %s", k,
 			       ilbadm_fmt_addrport(r->addr, r->port,
 						   s->key.proto, false, a,
 						   sizeof(a)),
@@ -155,6 +156,12 @@ int ilbadm_save(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 						  r->fwd, n1),
 			       ilbadm_name_or_num(ilbadm_state_name(r->state),
 						  r->state, n2));
+			/* a min-conns means nothing without a limit */
+			if (r->max_conns)
+				printf(" max-conns %u", r->max_conns);
+			if (r->max_conns && r->min_conns)
+				printf(" min-conns %u", r->min_conns);
+			putchar('\n');
 		}
 	}
 	if (t.has_tcp || t.has_tcpfin || t.has_udp) {

@@ -21,6 +21,11 @@ static const struct nla_policy srv_policy[ILB_SRV_A_MAX + 1] = {
 	[ILB_SRV_A_ACTIVE] = { .type = NLA_U32 },
 	[ILB_SRV_A_INACTIVE] = { .type = NLA_U32 },
 	[ILB_SRV_A_STATS] = { .type = NLA_NESTED },
+	[ILB_SRV_A_MAX_CONNS] = { .type = NLA_U32 },
+	[ILB_SRV_A_MIN_CONNS] = { .type = NLA_U32 },
+	[ILB_SRV_A_CL_ACTIVE] = { .type = NLA_U32 },
+	[ILB_SRV_A_CL_INACTIVE] = { .type = NLA_U32 },
+	[ILB_SRV_A_OVERLOADED] = { .type = NLA_U8 },
 };
 
 static uint32_t get_u32(struct nlattr *a, uint32_t def)
@@ -61,6 +66,12 @@ static int srv_reply(struct nlattr **tb, void *arg)
 	r->state = get_u8(a[ILB_SRV_A_STATE], ILB_SERVER_UP);
 	r->active = get_u32(a[ILB_SRV_A_ACTIVE], 0);
 	r->inactive = get_u32(a[ILB_SRV_A_INACTIVE], 0);
+	/* An older module has no limits: absent is 0, cluster = local. */
+	r->max_conns = get_u32(a[ILB_SRV_A_MAX_CONNS], 0);
+	r->min_conns = get_u32(a[ILB_SRV_A_MIN_CONNS], 0);
+	r->cl_active = get_u32(a[ILB_SRV_A_CL_ACTIVE], r->active);
+	r->cl_inactive = get_u32(a[ILB_SRV_A_CL_INACTIVE], r->inactive);
+	r->overloaded = get_u8(a[ILB_SRV_A_OVERLOADED], 0) != 0;
 	if (a[ILB_SRV_A_STATS] && ilbadm_cnt_parse(a[ILB_SRV_A_STATS], &r->st))
 		return -EPROTO;
 	s->nsrv++;
@@ -151,7 +162,11 @@ int ilbadm_server(struct ilbadm_nl *nl, const struct ilbadm_cmd *c)
 	    (c->has_weight &&
 	     nla_put_u32(m, ILB_SRV_A_WEIGHT, c->weight)) ||
 	    (c->has_fwd && nla_put_u8(m, ILB_SRV_A_FWD, c->fwd)) ||
-	    (c->has_state && nla_put_u8(m, ILB_SRV_A_STATE, c->state)))
+	    (c->has_state && nla_put_u8(m, ILB_SRV_A_STATE, c->state)) ||
+	    (c->has_max_conns &&
+	     nla_put_u32(m, ILB_SRV_A_MAX_CONNS, c->max_conns)) ||
+	    (c->has_min_conns &&
+	     nla_put_u32(m, ILB_SRV_A_MIN_CONNS, c->min_conns)))
 		goto nomem;
 	nla_nest_end(m, n);
 	if (ilbadm_nl_run(nl, m, NULL, NULL, &e)) {

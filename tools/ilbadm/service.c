@@ -154,6 +154,26 @@ fail:
 	return ILBADM_ERR;
 }
 
+/*
+ * After a server's counts, only what there is to say, so that a line
+ * without limits or a cluster is what it was: the cluster's counts when
+ * they differ from the node's own, the limits when there is one, and
+ * whether the server is at it.
+ */
+static void print_srv_extra(const struct ilbadm_srv *r)
+{
+	if (r->cl_active != r->active || r->cl_inactive != r->inactive)
+		printf("  cluster-active %u  cluster-inactive %u", r->cl_active,
+		       r->cl_inactive);
+	if (r->max_conns) {
+		printf("  max-conns %u", r->max_conns);
+		if (r->min_conns)
+			printf(" min-conns %u", r->min_conns);
+	}
+	if (r->overloaded)
+		fputs("  overloaded", stdout);
+}
+
 static void print_plain(const struct ilbadm_svc *s)
 {
 	bool names = !ilbadm_opts.numeric;
@@ -177,7 +197,7 @@ static void print_plain(const struct ilbadm_svc *s)
 		ilbadm_print_cnt("     ", &s->st);
 	for (i = 0; i < s->nsrv; i++) {
 		r = &s->srv[i];
-		printf("  -> %s  weight %u  fwd %s  state %s  active %u  inactive %u\n",
+		printf("  -> %s  weight %u  fwd %s  state %s  active %u  inactive %u",
 		       ilbadm_fmt_addrport(r->addr, r->port, s->key.proto,
 					   names, a, sizeof(a)),
 		       r->weight,
@@ -185,6 +205,8 @@ static void print_plain(const struct ilbadm_svc *s)
 		       ilbadm_name_or_num(ilbadm_state_name(r->state),
 					  r->state, n2),
 		       r->active, r->inactive);
+		print_srv_extra(r);
+		putchar('\n');
 		if (ilbadm_opts.stats)
 			ilbadm_print_cnt("       ", &r->st);
 	}
@@ -228,6 +250,11 @@ static void print_json(struct ilbadm_json *j, const struct ilbadm_svc *s)
 						      r->state, n));
 		ilbadm_json_kv_uint(j, "active", r->active);
 		ilbadm_json_kv_uint(j, "inactive", r->inactive);
+		ilbadm_json_kv_uint(j, "max_conns", r->max_conns);
+		ilbadm_json_kv_uint(j, "min_conns", r->min_conns);
+		ilbadm_json_kv_uint(j, "cl_active", r->cl_active);
+		ilbadm_json_kv_uint(j, "cl_inactive", r->cl_inactive);
+		ilbadm_json_kv_bool(j, "overloaded", r->overloaded);
 		ilbadm_json_cnt(j, &r->st);
 		ilbadm_json_obj_close(j);
 	}

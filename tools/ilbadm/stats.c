@@ -34,6 +34,7 @@ static const struct nla_policy stats_policy[ILB_STATS_A_MAX + 1] = {
 	[ILB_STATS_A_BAD_ACK] = { .type = NLA_U64 },
 	[ILB_STATS_A_PERSIST] = { .type = NLA_U64 },
 	[ILB_STATS_A_PERSIST_FULL] = { .type = NLA_U64 },
+	[ILB_STATS_A_OVERLOAD] = { .type = NLA_U64 },
 };
 
 /* Output names, in output order; also the JSON keys. */
@@ -51,6 +52,7 @@ static const char *const stats_names[ILB_STATS_A_MAX + 1] = {
 	[ILB_STATS_A_BAD_ACK] = "bad_ack",
 	[ILB_STATS_A_PERSIST] = "persist",
 	[ILB_STATS_A_PERSIST_FULL] = "persist_full",
+	[ILB_STATS_A_OVERLOAD] = "overload",
 };
 
 int ilbadm_cnt_parse(struct nlattr *nest, struct ilbadm_cnt *c)

@@ -97,6 +97,19 @@ enum ilb_srv_attr {
 	ILB_SRV_A_INACTIVE,	/* u32: other connections, reply only */
 	ILB_SRV_A_STATS,	/* nest: enum ilb_cnt_attr, reply only */
 	ILB_SRV_A_PAD,
+	ILB_SRV_A_MAX_CONNS,	/* u32: 0 (default) or the cluster-wide
+				 * connections (active + inactive) at which
+				 * it takes no new ones, as IPVS's -x
+				 */
+	ILB_SRV_A_MIN_CONNS,	/* u32: below it, it takes them again: IPVS's
+				 * -y; 0 (default): 3/4 of max-conns
+				 */
+	ILB_SRV_A_CL_ACTIVE,	/* u32: established connections across the
+				 * cluster (owned here and reported by the
+				 * other members), reply only
+				 */
+	ILB_SRV_A_CL_INACTIVE,	/* u32: the others, the same way, reply only */
+	ILB_SRV_A_OVERLOADED,	/* u8: 1 while at max-conns, reply only */
 	__ILB_SRV_A_MAX,
 };
 #define ILB_SRV_A_MAX (__ILB_SRV_A_MAX - 1)
@@ -150,6 +163,9 @@ enum ilb_stats_attr {
 	ILB_STATS_A_BAD_ACK,	/* client ACKs that did not establish */
 	ILB_STATS_A_PERSIST,	/* persistence records now */
 	ILB_STATS_A_PERSIST_FULL, /* connections made without a record: full */
+	ILB_STATS_A_OVERLOAD,	/* new connection refused: every server at
+				 * its max-conns (also counted as no_server)
+				 */
 	__ILB_STATS_A_MAX,
 };
 #define ILB_STATS_A_MAX (__ILB_STATS_A_MAX - 1)
@@ -221,6 +237,7 @@ enum ilb_conn_state {
 };
 
 #define ILB_SERVER_WEIGHT_MAX	65535
+#define ILB_SERVER_CONNS_MAX	(1U << 24)	/* max-conns, min-conns */
 
 /* What this node's entry of a connection is for. */
 enum ilb_conn_role {

@@ -30,6 +30,11 @@ Options:
                      session and seq of sync messages (5, 1); their one
                      record is a connection of 198.18.1.101:40000 to
                      198.51.100.1:80 owned by the sender
+  --recs KIND        the sync's one record: conn (that connection),
+                     persist (198.18.1.0/24 to 198.18.3.101, kept by the
+                     sender), count (the sender holds 2^24 connections to
+                     198.18.3.101:80, both active and inactive: the cap),
+                     count-over (one above the cap)
   --seed N           of the random generator (42: reproducible)
   --key-id           print the id of --key and exit
   --same-id-key      print a random key (base64) with the id of --key, exit
@@ -92,9 +97,18 @@ def body_of(mtype, me, a, **kw):
                             hello_ms=kw.get("hello_ms", 100),
                             flags=kw.get("flags", 0))
     if mtype == w.SYNC:
-        # one CONN record: c1's connection to the VIP, owned by the sender
-        return w.sync_body(a.session, a.sync_seq,
-                           w.conn_rec(primary=kw.get("sender", a.sender)))
+        sender = kw.get("sender", a.sender)
+        recs = {
+            # c1's connection to the VIP, owned by the sender
+            "conn": lambda: w.conn_rec(primary=sender),
+            # 198.18.1.0/24 to the first server, kept by the sender
+            "persist": lambda: w.persist_rec(primary=sender),
+            # the sender's connections to the first server: the cap
+            "count": lambda: w.count_rec(),
+            # one more than the cap: a field out of range
+            "count-over": lambda: w.count_rec(active=(1 << 24) + 1),
+        }[a.recs]()
+        return w.sync_body(a.session, a.sync_seq, recs)
     if mtype == w.ACK:
         return w.ack_body()
     return w.fwd_body()
@@ -123,6 +137,8 @@ def parse_args():
     p.add_argument("--weight", type=int, default=1)
     p.add_argument("--session", type=int, default=5)
     p.add_argument("--sync-seq", type=int, default=1)
+    p.add_argument("--recs", default="conn",
+                   choices=("conn", "persist", "count", "count-over"))
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--key-id", action="store_true")
     p.add_argument("--same-id-key", action="store_true")

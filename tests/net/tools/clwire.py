@@ -23,7 +23,7 @@ HELLO, SYNC, ACK, FWD = 1, 2, 3, 4
 TYPE_NAMES = {HELLO: "hello", SYNC: "sync", ACK: "ack", FWD: "fwd"}
 TYPE_BY_NAME = {v: k for k, v in TYPE_NAMES.items()}
 
-RT_ADDR, RT_KEYS, RT_CONN, RT_ACK = 1, 2, 3, 4
+RT_ADDR, RT_KEYS, RT_CONN, RT_ACK, RT_PERSIST, RT_COUNT = 1, 2, 3, 4, 5, 6
 HELLO_F_LEAVING, HELLO_F_NOCACHE = 1, 2
 ACK_F_NAK = 1
 AF4 = 4
@@ -146,6 +146,23 @@ def conn_rec(caddr="198.18.1.101", vaddr="198.51.100.1", raddr="198.18.3.101",
     v += socket.inet_aton(caddr) + socket.inet_aton(vaddr)
     v += socket.inet_aton(raddr)
     return tlv(RT_CONN, v)
+
+
+def persist_rec(caddr="198.18.1.0", vaddr="198.51.100.1", raddr="198.18.3.101",
+                group=80, plen=24, ttl=300, idle=0, primary=77, backup=0, op=1,
+                proto=6):
+    v = struct.pack("!BBBBHHIII", op, proto, plen, AF4, group, idle, ttl,
+                    primary, backup)
+    v += socket.inet_aton(caddr) + socket.inet_aton(vaddr)
+    v += socket.inet_aton(raddr)
+    return tlv(RT_PERSIST, v)
+
+
+def count_rec(vaddr="198.51.100.1", raddr="198.18.3.101", vport=80, rport=80,
+              active=1 << 24, inactive=1 << 24, proto=6):
+    v = struct.pack("!BBHHII", proto, AF4, vport, rport, active, inactive)
+    v += socket.inet_aton(vaddr) + socket.inet_aton(raddr)
+    return tlv(RT_COUNT, v)
 
 
 def sync_body(session=5, seq=1, recs=None):
