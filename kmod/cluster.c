@@ -580,6 +580,7 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 	bool leaving = h->flags & ILB_HELLO_F_LEAVING;
 	int why = ILB_CLS_FOREIGN;
 	struct mem_cgroup *memcg;
+	unsigned int slot;
 	struct ilb_peer *p;
 	bool dirty = false;
 	__be32 addr;
@@ -595,7 +596,9 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 	if (!p) {
 		int grave = ilb_cl_grave(cl, &m->hdr);
 
-		if (leaving || cl->nmbr >= ILB_CLUSTER_MAX_MEMBERS - 1)
+		slot = find_first_zero_bit(cl->slots, ILB_CLUSTER_MAX_MEMBERS);
+		if (leaving || cl->nmbr >= ILB_CLUSTER_MAX_MEMBERS - 1 ||
+		    slot >= ILB_CLUSTER_MAX_MEMBERS)
 			goto refuse_unlock;
 		if (grave < 0) {
 			why = ILB_CLS_STALE_INCARNATION;
@@ -610,10 +613,8 @@ void ilb_cluster_hello_rcv(struct ilb_cluster *cl, const struct ilb_msg *m,
 			return;
 		}
 		p->rx_incarnation = m->hdr.incarnation;
-		/* nmbr < MAX_MEMBERS - 1 above: a slot is free */
-		p->slot = find_first_zero_bit(cl->slots,
-					      ILB_CLUSTER_MAX_MEMBERS);
-		set_bit(p->slot, cl->slots);
+		p->slot = slot;
+		set_bit(slot, cl->slots);
 		/* back after its slot was freed: resend what it should hold */
 		p->reset = grave > 0;
 		WRITE_ONCE(cl->mbr[cl->nmbr], p);

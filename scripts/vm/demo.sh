@@ -2,8 +2,9 @@
 # What `make demo` shows inside the VM (grows with the project): one ilb
 # node with a NAT and a DR service, then a 3-node cluster behind an ECMP
 # router that serves clients, refuses two rogue nodes (a wrong key, no
-# key), loses a node under load without losing a connection, and keeps
-# a client network on one server with persistence. Exits non-zero if
+# key), loses a node under load without losing a connection, keeps a
+# client network on one server with persistence, and schedules and caps
+# connections on the cluster's shared counts. Exits non-zero if
 # anything the demo claims did not happen.
 . "$(dirname "$0")/../../tests/net/lib.sh"
 say() { printf '\n== %s\n' "$*"; }
@@ -347,6 +348,55 @@ done
 echo "  The record's owner made it under one lock (read-miss-create) and keeps"
 echo "  its backup's copy current: if the owner dies, the backup goes on with"
 echo "  the same server (tests/net/cluster-persist.sh)."
+
+say "One scheduler across the cluster: shared counts and max-conns"
+echo "  Every member sends the others its own connections per server each"
+echo "  heartbeat: wlc and max-conns count the whole cluster's."
+echo "  on ilb1 and ilb3: service set tcp $ILB_VIP:80 persist 0 sched wlc;"
+echo "  server set ... max-conns 10 on each of the 3 servers"
+for n in ilb1 ilb3; do
+	ilbadm "$n" service set tcp "$ILB_VIP:80" persist 0 sched wlc ||
+		fail "$n: service set sched wlc"
+	for i in 1 2 3; do
+		ilbadm "$n" server set tcp "$ILB_VIP:80" "$(server_addr "$i")" \
+			max-conns 10 || fail "$n: server set max-conns"
+	done
+done
+echo "  36 long-lived connections, 18 from each client, 3 at a time"
+HOLD="python3 $ILB_REPO/tests/net/tools/hold.py"
+hp=()
+for c in 1 2; do
+	ip netns exec "$(ns_name "c$c")" $HOLD --batch 3 --gap 0.5 --timeout 3 \
+		--out "$TMPD/h$c" "$ILB_VIP" 80 18 >/dev/null 2>&1 &
+	hp+=($!)
+done
+wait_for 120 test -f "$TMPD/h1" -a -f "$TMPD/h2"
+r=$(python3 -c '
+import json, sys
+ok, by = 0, {}
+for f in sys.argv[1:]:
+    try:
+        r = json.load(open(f))
+    except (OSError, ValueError):
+        continue
+    ok += r["ok"]
+    for k, v in r["by_body"].items():
+        by[k] = by.get(k, 0) + v
+print(ok, max(by.values() or [0]), ", ".join("%s %d" % kv
+                                            for kv in sorted(by.items())))' \
+	"$TMPD/h1" "$TMPD/h2")
+read -r ok most split <<<"$r"
+echo "  $ok held, $((36 - ok)) refused at the limit; by server: $split"
+for n in ilb1 ilb3; do
+	echo "  $n# ilbadm service show tcp $ILB_VIP:80"
+	ilbadm "$n" service show tcp "$ILB_VIP:80" | sed 's/^/    /'
+done
+echo "  active counts this node's entries (its own, its backup copies, its"
+echo "  cache); cluster-active counts each connection of the cluster once."
+[ "$ok" -ge 30 ] && [ "$most" -le 12 ] ||
+	fail "max-conns 10 on 3 servers: $ok held, $split"
+kill "${hp[@]}" 2>/dev/null
+wait
 
 echo
 echo "  ilb1# ilbadm cluster show"

@@ -21,6 +21,7 @@ _tap_n=0
 _tap_failed=0
 
 tap_plan() {
+	_tap_plan=$1
 	echo "TAP version 13"
 	echo "1..$1"
 }
@@ -58,6 +59,10 @@ tap_check() {
 }
 
 tap_done() {
+	# a test that stopped short, or ran more than it planned, failed
+	if [ -n "${_tap_plan:-}" ] && [ "$_tap_n" != "$_tap_plan" ]; then
+		tap_fail "planned $_tap_plan tests, ran $((_tap_n))"
+	fi
 	[ "$_tap_failed" = 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
 }
