@@ -43,10 +43,16 @@ static int parse_split(const uint8_t *data, uint32_t size, struct ilb_msg *m)
 /*
  * The canonical form of the accepted control message @data: header (and
  * tag) and fixed part, then for a hello its ADDR and KEYS records, for a
- * sync its CONN records then its ACK record. Counts the sync's records.
+ * sync its CONN, then PERSIST, then COUNT records, then its ACK record.
+ * Counts the sync's records.
  */
+static const uint8_t sync_order[] = {
+	ILB_RT_CONN, ILB_RT_PERSIST, ILB_RT_COUNT, ILB_RT_ACK,
+};
+
 static uint32_t canonical(const uint8_t *data, const struct ilb_msg *m,
-			  unsigned int *nconn, unsigned int *nunknown,
+			  unsigned int *nconn, unsigned int *npersist,
+			  unsigned int *ncount, unsigned int *nunknown,
 			  unsigned int *nack)
 {
 	uint32_t hl = ilb_wire_hdr_len(m->hdr.key_id), len = m->body_len;
@@ -55,6 +61,8 @@ static uint32_t canonical(const uint8_t *data, const struct ilb_msg *m,
 	unsigned int pass, passes;
 
 	*nconn = 0;
+	*npersist = 0;
+	*ncount = 0;
 	*nunknown = 0;
 	*nack = 0;
 	memcpy(want, data, hl);
@@ -64,7 +72,7 @@ static uint32_t canonical(const uint8_t *data, const struct ilb_msg *m,
 	}
 	fixed = m->hdr.type == ILB_MSG_HELLO ? ILB_WIRE_HELLO_LEN :
 		ILB_WIRE_SYNC_LEN;
-	passes = 2;
+	passes = m->hdr.type == ILB_MSG_SYNC ? 4 : 2;
 	check(len >= fixed);
 	memcpy(want + n, p, fixed);
 	n += fixed;
@@ -78,16 +86,22 @@ static uint32_t canonical(const uint8_t *data, const struct ilb_msg *m,
 				      p[off] != ILB_RT_KEYS);
 				if (p[off] == ILB_RT_CONN)
 					(*nconn)++;
+				else if (p[off] == ILB_RT_PERSIST)
+					(*npersist)++;
+				else if (p[off] == ILB_RT_COUNT)
+					(*ncount)++;
 				else if (p[off] == ILB_RT_ACK)
 					(*nack)++;
 				else
 					(*nunknown)++;
 			} else if (m->hdr.type == ILB_MSG_HELLO) {
 				check(p[off] != 0 && p[off] != ILB_RT_CONN &&
-				      p[off] != ILB_RT_ACK);
+				      p[off] != ILB_RT_ACK &&
+				      p[off] != ILB_RT_PERSIST &&
+				      p[off] != ILB_RT_COUNT);
 			}
 			if ((m->hdr.type == ILB_MSG_SYNC &&
-			     p[off] == (pass ? ILB_RT_ACK : ILB_RT_CONN)) ||
+			     p[off] == sync_order[pass]) ||
 			    (m->hdr.type == ILB_MSG_HELLO &&
 			     p[off] == (pass ? ILB_RT_KEYS : ILB_RT_ADDR))) {
 				memcpy(want + n, p + off, rl);
@@ -103,10 +117,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned int nconn, nunknown, nack, i;
+	unsigned int nconn, npersist, ncount, nunknown, nack, i;
 	uint8_t prefix[ILB_WIRE_MAC_PREFIX];
 	struct ilb_msg m, m2;
 	uint32_t n, hl, off = 0, rcv;
+	struct ilb_crec cr;
+	struct ilb_prec pr;
 	struct ilb_rec r;
 	int err, err2;
 
@@ -168,6 +184,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n += ilb_wire_conn_size(&r);
 		}
 		check(i == m.sync.nconn && off == m.sync.rlen);
+		off = 0;
+		for (i = 0; ilb_wire_persist_next(&m, &off, &pr); i++) {
+			check(ilb_wire_prec_check(&pr) == ILB_WIRE_OK);
+			check(ilb_wire_persist_size(&pr) <= BUF_MAX - n);
+			n += ilb_wire_put_persist(out + n, &pr);
+		}
+		check(i == m.sync.npersist && off == m.sync.rlen);
+		off = 0;
+		for (i = 0; ilb_wire_count_next(&m, &off, &cr); i++) {
+			check(ilb_wire_crec_check(&cr) == ILB_WIRE_OK);
+			check(ILB_WIRE_TLV_HDR + ILB_WIRE_COUNT6_LEN <=
+			      BUF_MAX - n);
+			n += ilb_wire_put_count(out + n, &cr);
+		}
+		check(i == m.sync.ncount && off == m.sync.rlen);
 		if (m.sync.has_ack) {
 			check(m.sync.ack.session);
 			check(!(m.sync.ack.flags & ~ILB_ACK_F_KNOWN));
@@ -181,12 +212,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		abort();
 	}
-	check(canonical(data, &m, &nconn, &nunknown, &nack) == n);
+	check(canonical(data, &m, &nconn, &npersist, &ncount, &nunknown,
+			&nack) == n);
 	check(!memcmp(out, want, n));
 	if (m.hdr.type == ILB_MSG_SYNC) {
 		check(nconn == m.sync.nconn && nunknown == m.sync.nunknown);
+		check(npersist == m.sync.npersist && ncount == m.sync.ncount);
 		check(nack == m.sync.has_ack && nack <= 1);
-		check(nconn + nunknown + nack >= 1);
+		check(nconn + npersist + ncount + nunknown + nack >= 1);
 	}
 	return 0;
 }
@@ -349,6 +382,43 @@ int main(int argc, char **argv)
 	seed[n++] = 1;
 	seed[n++] = 0;
 	write_seed(argv[1], 9, n);
+	/* PERSIST and COUNT records of both families around a CONN */
+	h = seed_hdr(ILB_MSG_SYNC, 0x21);
+	n = ilb_wire_put_hdr(seed, &h);
+	n += ilb_wire_put_sync(seed + n, 3, 1);
+	{
+		struct ilb_prec p4 = {
+			.op = ILB_REC_ADD, .proto = 6, .plen = 24,
+			.family = ILB_WIRE_AF_INET, .group = 0x5000,
+			.ttl = 300, .primary = 0x0a000001,
+		}, p6 = p4;
+		struct ilb_crec c4 = {
+			.proto = 17, .family = ILB_WIRE_AF_INET,
+			.vport = 0x3500, .rport = 0x3500, .active = 7,
+			.inactive = 1 << 24,
+		}, c6 = c4;
+
+		memset(p4.caddr, 0x20, 3);
+		memset(p4.vaddr, 0x21, 4);
+		memset(p4.raddr, 0x0a, 4);
+		p6.family = ILB_WIRE_AF_INET6;
+		p6.plen = 48;
+		memset(p6.caddr, 0x20, 6);
+		memset(p6.vaddr, 0x21, 16);
+		memset(p6.raddr, 0x0a, 16);
+		memset(c4.vaddr, 0x21, 4);
+		memset(c4.raddr, 0x0a, 4);
+		c6.family = ILB_WIRE_AF_INET6;
+		memset(c6.vaddr, 0x21, 16);
+		memset(c6.raddr, 0x0a, 16);
+		n += ilb_wire_put_persist(seed + n, &p4);
+		n += ilb_wire_put_count(seed + n, &c4);
+		r = seed_rec(ILB_WIRE_AF_INET, 6);
+		n += ilb_wire_put_conn(seed + n, &r);
+		n += ilb_wire_put_persist(seed + n, &p6);
+		n += ilb_wire_put_count(seed + n, &c6);
+	}
+	write_seed(argv[1], 10, n);
 	return 0;
 }
 #endif /* FUZZ_WIRE_SEEDS */
