@@ -59,7 +59,7 @@ KINDS=(
 	"leave-newer|stale_incarnation|--key $KEY as2"
 )
 
-tap_plan $((${#KINDS[@]} + 4))
+tap_plan $((${#KINDS[@]} + 5))
 topo_build 1 2 1
 ns_add evil
 bridge_attach sync evil eth0 "$NET_SYNC.99/24"
@@ -179,6 +179,39 @@ if [ "$srv" = "0 0 False" ] && [ "$np" = 0 ]; then
 	tap_ok "forged COUNT and PERSIST records moved no count and made no record"
 else
 	tap_fail "after forged records: counts $srv, records $np"
+fi
+
+# The positive control, and what a key holder can do: a COUNT record
+# sent as member 2 with the key is taken, and member 2's own counts,
+# resent in full every 16 heartbeats, put it right.
+cl_active1() {
+	ilbadm ilb1 -j service show tcp "$ILB_VIP:80" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)[0]["servers"][0].get("cl_active", "?"))'
+}
+r0=$(cluster_stat ilb2 session_reset)
+ns evil $CLMSG --src "$NET_SYNC.2" --from-hello "$NET_SYNC.2" --key "$KEY" \
+	--msg sync --recs count --receiver 1 --session 100000 \
+	"$NET_SYNC.1" 7219 valid 1 >/dev/null 2>&1
+# the forged value lasts until member 2's next full round (1.6 s): seen
+# if a sample falls in it
+seen=0 healed=
+t0=$SECONDS
+while [ $((SECONDS - t0)) -lt $((10 * ${ILB_SLOW:-1})) ]; do
+	v=$(cl_active1)
+	[ "$v" = 16777216 ] && seen=1
+	if [ "$v" = 0 ] && [ $((SECONDS - t0)) -ge 3 ]; then
+		healed=$((SECONDS - t0))
+		break
+	fi
+	sleep 0.2
+done
+r1=$(cluster_stat ilb2 session_reset)
+tap_diag "a valid COUNT record as member 2 (the key known): taken by ilb1 (member 2 was told to restart its session: +$((r1 - r0))); 2^24 seen in ilb1's counts: $seen; back to 0 after ${healed:-never} s"
+if [ $((r1 - r0)) -ge 1 ] && [ -n "$healed" ]; then
+	tap_ok "a key holder's COUNT record is taken and member 2's own counts put it right (0 again after ${healed} s)"
+else
+	tap_fail "a valid COUNT record: ilb2's session resets +$((r1 - r0)), counts $(cl_active1) after 10 s"
 fi
 
 sleep 1

@@ -200,5 +200,10 @@ tap_diag "spoofer: $sent; entries of the spoofed net: $spoofed ($states); bad_ac
 	tap_fail "control: the real connection's entry is '$real'"
 
 ilbadm ilb1 -s stats show | sed 's/^/# /'
-tap_check "kernel log: no splat" ! dmesg | grep -Eq "WARNING:|BUG:|Oops"
+if dmesg | grep -Eq "WARNING:|BUG:|Oops"; then
+	tap_fail "kernel log: a splat during the floods"
+	dmesg | grep -E -A5 "WARNING:|BUG:|Oops" | head -n 20 | sed 's/^/# /'
+else
+	tap_ok "kernel log: no splat during the floods"
+fi
 tap_done
