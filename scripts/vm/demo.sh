@@ -207,6 +207,11 @@ for r in owned backup cache; do
 done | sed 's/^/    /'
 grep -q "role owned " "$TMPD/conns" && grep -q "role backup " "$TMPD/conns" ||
 	fail "ilb1 holds no owned or no backup entries"
+# closed connections count until their FIN timeout: from here on they
+# go after 5 s, so that the last part starts from empty servers soon
+for n in "${NODES[@]}"; do
+	ilbadm "$n" timeout set tcpfin 5 || fail "$n: timeout set tcpfin 5"
+done
 
 say "Rogue nodes on the cluster link"
 echo "  Two more hosts on the cluster link run ilb and try to join with the"
@@ -352,6 +357,22 @@ echo "  the same server (tests/net/cluster-persist.sh)."
 say "One scheduler across the cluster: shared counts and max-conns"
 echo "  Every member sends the others its own connections per server each"
 echo "  heartbeat: wlc and max-conns count the whole cluster's."
+echo "  Connections count until they are gone: closing ones (inactive) until"
+echo "  their FIN timeout (5 s here: timeout set tcpfin 5), as in IPVS."
+echo "  Waiting for the last ones to go..."
+# idle NODE...: no connection to any server of the VIP, cluster-wide
+idle() {
+	local n
+	for n in "$@"; do
+		ilbadm "$n" -j service show tcp "$ILB_VIP:80" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)[0]["servers"]
+sys.exit(any(r["cl_active"] or r["cl_inactive"] for r in s))' || return 1
+	done
+}
+t0=$(now)
+wait_for 90 idle ilb1 ilb3 || fail "connections left after 90 s"
+echo "  ... gone after $(python3 -c "print('%.0f' % ($(now) - $t0))") s"
 echo "  on ilb1 and ilb3: service set tcp $ILB_VIP:80 persist 0 sched wlc;"
 echo "  server set ... max-conns 10 on each of the 3 servers"
 for n in ilb1 ilb3; do
