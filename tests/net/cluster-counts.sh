@@ -122,14 +122,6 @@ ingress() {
 		ns "$n" cat /sys/class/net/eth0/statistics/rx_packets
 	done | paste -sd' '
 }
-stat_sum() {
-	local n t=0 v
-	for n in "${NODES[@]}"; do
-		v=$(ilb_stat "$n" "$1")
-		t=$((t + ${v:-0}))
-	done
-	echo "$t"
-}
 
 if ! setup; then
 	tap_plan 1
@@ -188,11 +180,11 @@ fi
 
 # --- max-conns on the cluster's counts -----------------------------------------
 N=$((2 * MAXC + 2 * BATCH))
-o0=$(stat_sum overload)
+o0=$(ilb_stat_sum overload "${NODES[@]}")
 hold_start 81 $N "$TMPD/max"
 wait_for $((180 * SLOW)) test -f "$TMPD/max"
 read -r ok refused by <<<"$(held "$TMPD/max")"
-o1=$(stat_sum overload)
+o1=$(ilb_stat_sum overload "${NODES[@]}")
 # a server below its limit can take a whole batch racing to three owners
 # that each see it below: BATCH - 1 over at most, each heartbeat apart
 over=$(python3 -c '

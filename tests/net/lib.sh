@@ -225,6 +225,17 @@ ilb_stat() {
 	ns "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/ilb/stats
 }
 
+# ilb_stat_sum KEY NS...: a node counter summed over nodes
+ilb_stat_sum() {
+	local k=$1 n t=0 v
+	shift
+	for n in "$@"; do
+		v=$(ilb_stat "$n" "$k")
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+
 # wait_for SECONDS command...: poll until the command succeeds
 wait_for() {
 	local end=$((SECONDS + $1))
