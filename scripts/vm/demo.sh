@@ -331,19 +331,7 @@ BURST="python3 $ILB_REPO/tests/net/tools/burst.py"
 ns c1 $BURST "$ILB_VIP" 80 30 >"$TMPD/s1" 2>&1 &
 ns c2 $BURST "$ILB_VIP" 80 30 >"$TMPD/s2" 2>&1 &
 wait
-r=$(python3 -c '
-import json, sys
-ok, by = 0, {}
-for f in sys.argv[1:]:
-    try:
-        r = json.load(open(f))
-    except (OSError, ValueError):
-        continue
-    ok += r["ok"]
-    for k, v in r["by_body"].items():
-        by[k] = by.get(k, 0) + v
-print(ok, len(by), ", ".join("%s %d" % kv for kv in sorted(by.items())))' "$TMPD/s1" "$TMPD/s2")
-read -r ok nsrv split <<<"$r"
+read -r ok nsrv _ split <<<"$(by_server "$TMPD/s1" "$TMPD/s2")"
 echo "  $ok answered, all by one server: $split"
 [ "$ok" = 60 ] && [ "$nsrv" = 1 ] || fail "persistence: $ok answered by $nsrv servers ($split)"
 for n in ilb1 ilb3; do
@@ -392,21 +380,7 @@ for c in 1 2; do
 	hp+=($!)
 done
 wait_for 120 test -f "$TMPD/h1" -a -f "$TMPD/h2"
-r=$(python3 -c '
-import json, sys
-ok, by = 0, {}
-for f in sys.argv[1:]:
-    try:
-        r = json.load(open(f))
-    except (OSError, ValueError):
-        continue
-    ok += r["ok"]
-    for k, v in r["by_body"].items():
-        by[k] = by.get(k, 0) + v
-print(ok, max(by.values() or [0]), ", ".join("%s %d" % kv
-                                            for kv in sorted(by.items())))' \
-	"$TMPD/h1" "$TMPD/h2")
-read -r ok most split <<<"$r"
+read -r ok _ most split <<<"$(by_server "$TMPD/h1" "$TMPD/h2")"
 echo "  $ok held, $((36 - ok)) refused at the limit; by server: $split"
 for n in ilb1 ilb3; do
 	echo "  $n# ilbadm service show tcp $ILB_VIP:80"

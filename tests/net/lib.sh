@@ -225,15 +225,37 @@ ilb_stat() {
 	ns "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/ilb/stats
 }
 
-# ilb_stat_sum KEY NS...: a node counter summed over nodes
-ilb_stat_sum() {
-	local k=$1 n t=0 v
-	shift
+# sum_over GETTER KEY NS...: GETTER NS KEY summed over the nodes
+sum_over() {
+	local get=$1 k=$2 n t=0 v
+	shift 2
 	for n in "$@"; do
-		v=$(ilb_stat "$n" "$k")
+		v=$("$get" "$n" "$k")
 		t=$((t + ${v:-0}))
 	done
 	echo "$t"
+}
+
+# ilb_stat_sum KEY NS...: a node counter summed over nodes
+ilb_stat_sum() { sum_over ilb_stat "$@"; }
+
+# by_server FILE...: the results of burst.py, httpc.py or hold.py runs
+# ({"ok": n, "by_body": {server: n}}) added up: "OK SERVERS MOST SPLIT",
+# SPLIT as "srv1 10, srv2 12"; a missing or unreadable file adds nothing
+by_server() {
+	python3 -c '
+import json, sys
+ok, by = 0, {}
+for f in sys.argv[1:]:
+    try:
+        r = json.load(open(f))
+    except (OSError, ValueError):
+        continue
+    ok += r["ok"]
+    for k, v in r["by_body"].items():
+        by[k] = by.get(k, 0) + v
+print(ok, len(by), max(by.values() or [0]),
+      ", ".join("%s %d" % kv for kv in sorted(by.items())))' "$@"
 }
 
 # wait_for SECONDS command...: poll until the command succeeds
@@ -516,15 +538,7 @@ print(" ".join("%s=%s" % (k, s.get(k, "?")) for k in sys.argv[1:]))' "$@")
 }
 
 # cluster_stat_sum KEY NS...: a counter summed over nodes
-cluster_stat_sum() {
-	local k=$1 n t=0 v
-	shift
-	for n in "$@"; do
-		v=$(cluster_stat "$n" "$k")
-		t=$((t + ${v:-0}))
-	done
-	echo "$t"
-}
+cluster_stat_sum() { sum_over cluster_stat "$@"; }
 
 # every cluster of a test shares one key; joins run in subshells too
 if [ -x "$ILBADM" ] && "$ILBADM" cluster genkey >/dev/null 2>&1; then
